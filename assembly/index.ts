@@ -1,2 +1,112 @@
-// The wasm core's only exports.
-export function core_version(): i32 { return 1; }
+// The wasm core's only exports: boot, harts, address spaces, the CPU slice, the mm system
+// calls and user-memory access. Pointers cross as u32; 64-bit guest values as i64.
+// Errors come back as negative errno (in the unsigned value for u64-returning calls).
+
+import { page_alloc_init, nr_free, nr_frames } from "./mm/page_alloc";
+import { vma_init, validate_mm } from "./mm/vma";
+import { mmap_init, mm_alloc, exit_mmap, do_mmap, do_munmap, do_brk } from "./mm/mmap";
+import { do_mprotect } from "./mm/mprotect";
+import { MmStruct, mm_types_check } from "./mm/mm_types";
+import { tlb_init, tlb_switch_mm, tlb_mm } from "./arch/um/tlb";
+import { decode_cache_init } from "./arch/um/decode_cache";
+import { cpu_init, cpu_run as __cpu_run } from "./arch/um/cpu";
+import { copy_from_user, copy_to_user, strnlen_user } from "./arch/um/uaccess";
+import { HART_SIZE } from "./arch/um/regs";
+
+export {
+  HART_X, HART_F, HART_PC, HART_FCSR, HART_STOP_SIGNO, HART_STOP_CODE, HART_STOP_ADDR,
+  HART_INSTRET, HART_TIME, HART_SIZE, STOP_BUDGET, STOP_SYSCALL, STOP_SIGNAL,
+} from "./arch/um/regs";
+
+/** Bytes of the bounce buffer the kernel uses to move data in and out of user memory. */
+export const BOUNCE_SIZE: u32 = 1 << 16;
+let bounce: usize = 0;
+let hart_pool: usize = 0; // free list of harts
+
+/** Boot the core with nr_pages frames of guest memory. Call once. */
+export function core_init(nr_pages: u32): void {
+  mm_types_check();
+  page_alloc_init(nr_pages);
+  vma_init(1 << 20);
+  mmap_init(1 << 16);
+  tlb_init();
+  decode_cache_init(2048);
+  cpu_init();
+  bounce = heap.alloc(BOUNCE_SIZE);
+}
+
+export function bounce_buffer(): u32 {
+  return <u32>bounce;
+}
+export function mem_nr_free(): u32 {
+  return nr_free;
+}
+export function mem_nr_frames(): u32 {
+  return nr_frames;
+}
+
+export function hart_alloc(): u32 {
+  let h = hart_pool;
+  if (h != 0) hart_pool = <usize>load<u32>(h);
+  else h = heap.alloc(HART_SIZE);
+  memory.fill(h, 0, HART_SIZE);
+  return <u32>h;
+}
+export function hart_free(h: u32): void {
+  store<u32>(<usize>h, <u32>hart_pool);
+  hart_pool = <usize>h;
+}
+
+export function mm_new(): u32 {
+  const mm = mm_alloc();
+  return mm == null ? 0 : changetype<u32>(mm);
+}
+export function mm_destroy(mm: u32): void {
+  exit_mmap(changetype<MmStruct>(<usize>mm));
+}
+
+/** Run hart h in address space mm for at most budget instructions. Returns STOP_*. */
+export function cpu_run(h: u32, mm: u32, budget: u32): i32 {
+  tlb_switch_mm(<usize>mm);
+  return __cpu_run(<usize>h, budget);
+}
+
+export function sys_mmap(mm: u32, addr: u64, len: u64, prot: i32, flags: i32): u64 {
+  return do_mmap(changetype<MmStruct>(<usize>mm), addr, len, prot, flags);
+}
+export function sys_munmap(mm: u32, addr: u64, len: u64): i32 {
+  return do_munmap(changetype<MmStruct>(<usize>mm), addr, len);
+}
+export function sys_mprotect(mm: u32, addr: u64, len: u64, prot: i32): i32 {
+  return do_mprotect(changetype<MmStruct>(<usize>mm), addr, len, prot);
+}
+export function sys_brk(mm: u32, brk: u64): u64 {
+  return do_brk(changetype<MmStruct>(<usize>mm), brk);
+}
+/** Set start_brk and brk after exec (the loader decides them). */
+export function mm_set_brk(mm: u32, start: u64): void {
+  const m = changetype<MmStruct>(<usize>mm);
+  m.start_brk = start;
+  m.brk = start;
+}
+export function mm_set_stack_rlimit(mm: u32, bytes: u64): void {
+  changetype<MmStruct>(<usize>mm).stack_rlimit = bytes;
+}
+export function mm_validate(mm: u32): void {
+  validate_mm(changetype<MmStruct>(<usize>mm));
+}
+
+/** Copy len (<= BOUNCE_SIZE) bytes of user memory at uaddr into the bounce buffer.
+ *  Returns the number of bytes not copied. */
+export function user_read(mm: u32, uaddr: u64, len: u32): u32 {
+  assert(len <= BOUNCE_SIZE, "user_read longer than the bounce buffer");
+  return copy_from_user(changetype<MmStruct>(<usize>mm), bounce, uaddr, len);
+}
+/** Copy len bytes from the bounce buffer to user memory at uaddr. Returns bytes not copied. */
+export function user_write(mm: u32, uaddr: u64, len: u32): u32 {
+  assert(len <= BOUNCE_SIZE, "user_write longer than the bounce buffer");
+  return copy_to_user(changetype<MmStruct>(<usize>mm), uaddr, bounce, len);
+}
+export function user_strnlen(mm: u32, uaddr: u64, max: u32): i32 {
+  return strnlen_user(changetype<MmStruct>(<usize>mm), uaddr, max);
+}

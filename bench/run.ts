@@ -1,1 +1,272 @@
-console.log("bench");
+// bench/run.ts: CPU speed of umwasm beside qemu-riscv64 on the same binaries.
+// Bundled into build/bench.mjs by scripts/build_js.mjs; run with `npm run bench`.
+//
+//   npm run bench -- [--runs N] [--json] [--cli PATH] [name ...]
+//
+// --cli picks another umwasm CLI bundle (default build/umwasm.mjs), e.g. to compare builds.
+//
+// For each image in userland/images/bench/ (or only the named ones), runs
+//   node build/umwasm.mjs run --stats <image>   which ends with the stderr line
+//                                               "umwasm: instret=<N> wall_ms=<M>"
+//   qemu-riscv64 <image>                        timed around the whole process
+// N times each (default 5), alternating, and takes the median wall time of each.
+// MIPS = instret / wall time. Both runners execute the same binary on the same input, so the
+// retired-instruction count umwasm reports is qemu's too; qemu's time includes its process
+// start-up (a few ms, under 1% of a benchmark sized for 1-3 s), umwasm's covers only guest
+// execution. The guest's stdout (ending with a checksum line) must be identical across every
+// run of both runners; the exit status is 1 when it is not or when a run fails.
+import { spawnSync } from "node:child_process";
+import { accessSync, constants, existsSync, readdirSync } from "node:fs";
+import { cpus } from "node:os";
+import { delimiter, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// bench/run.ts and build/bench.mjs both sit one directory below the repository root.
+const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+const benchImageDir = "userland/images/bench";
+const runTimeoutMs = 600_000;
+const statsLine = /^umwasm: instret=(\d+) wall_ms=(\d+(?:\.\d+)?)\s*$/m;
+// A small fixed environment, as in tests/differential: both runners pass it to the guest.
+const guestEnv: Record<string, string> = { PATH: "/usr/bin", HOME: "/root", LANG: "C" };
+
+interface Options {
+  runs: number;
+  json: boolean;
+  cli: string;
+  names: string[];
+}
+
+interface RunnerResult {
+  wallMs: number[];           // one per run
+  medianMs: number | null;
+  stdout: string | null;      // the same in every run, or null if a run failed
+  error: string | null;       // the first failure, if any
+}
+
+interface BenchResult {
+  benchmark: string;
+  instret: number | null;
+  umwasm: RunnerResult & { mips: number | null };
+  qemu: (RunnerResult & { mips: number | null }) | null;
+  checksumUmwasm: string | null;
+  checksumQemu: string | null;
+  checksumsEqual: boolean | null;
+}
+
+function usage(message: string): never {
+  console.error(`bench: ${message}\nusage: npm run bench -- [--runs N] [--json] [--cli PATH] [name ...]`);
+  process.exit(2);
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = { runs: 5, json: false, cli: join(repoRoot, "build/umwasm.mjs"), names: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--json") {
+      options.json = true;
+    } else if (arg === "--runs" || arg.startsWith("--runs=")) {
+      const value = arg === "--runs" ? argv[++i] : arg.slice("--runs=".length);
+      const runs = Number(value);
+      if (!Number.isInteger(runs) || runs < 1) usage(`--runs needs a positive integer, got ${value}`);
+      options.runs = runs;
+    } else if (arg === "--cli") {
+      if (i + 1 >= argv.length) usage("--cli needs a path");
+      options.cli = resolve(argv[++i]);
+    } else if (arg.startsWith("-")) {
+      usage(`unknown option ${arg}`);
+    } else {
+      options.names.push(arg);
+    }
+  }
+  return options;
+}
+
+/** Finds the first of `names` that is an executable file on the host PATH. */
+function findOnPath(names: string[]): string | null {
+  const dirs = (process.env.PATH ?? "").split(delimiter).filter((d) => d !== "");
+  for (const name of names) {
+    for (const dir of dirs) {
+      try {
+        accessSync(join(dir, name), constants.X_OK);
+        return join(dir, name);
+      } catch {
+        // Not here; try the next directory.
+      }
+    }
+  }
+  return null;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+interface ProcessResult {
+  stdout: string;
+  stderr: string;
+  elapsedMs: number;
+  error: string | null;
+}
+
+function runProcess(command: string, argv: string[]): ProcessResult {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(command, argv, {
+    cwd: repoRoot,
+    env: guestEnv,
+    encoding: "utf8",
+    timeout: runTimeoutMs,
+    maxBuffer: 64 << 20,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
+  let error: string | null = null;
+  if (r.error) error = r.error.message;
+  else if (r.signal !== null) error = `killed by ${r.signal}`;
+  else if (r.status !== 0) error = `exit status ${r.status}: ${r.stderr.trim().split("\n").pop()}`;
+  return { stdout: r.stdout ?? "", stderr: r.stderr ?? "", elapsedMs, error };
+}
+
+function newRunnerResult(): RunnerResult {
+  return { wallMs: [], medianMs: null, stdout: null, error: null };
+}
+
+/** Records one run; a failure or an output differing from earlier runs marks the runner bad. */
+function recordRun(result: RunnerResult, stdout: string, wallMs: number, error: string | null): void {
+  if (result.error !== null) return;
+  if (error !== null) {
+    result.error = error;
+    result.stdout = null;
+    return;
+  }
+  if (result.wallMs.length > 0 && stdout !== result.stdout) {
+    result.error = "output differs between runs";
+    result.stdout = null;
+    return;
+  }
+  result.stdout = stdout;
+  result.wallMs.push(wallMs);
+}
+
+function checksumOf(stdout: string | null): string | null {
+  if (stdout === null) return null;
+  const match = /^checksum (\S+)$/m.exec(stdout);
+  return match ? match[1] : "(no checksum line)";
+}
+
+function mips(instret: number | null, ms: number | null): number | null {
+  if (instret === null || ms === null || ms <= 0) return null;
+  return instret / (ms * 1000);
+}
+
+function runBenchmark(name: string, options: Options, qemu: string | null): BenchResult {
+  const image = `${benchImageDir}/${name}`;
+  const umwasm = newRunnerResult();
+  const qemuResult = qemu === null ? null : newRunnerResult();
+  let instret: number | null = null;
+
+  for (let i = 0; i < options.runs; i++) {
+    // Alternate the runners so slow drifts of the machine (heat, other load) hit both alike.
+    const u = runProcess(process.execPath, [options.cli, "run", "--stats", image]);
+    const stats = statsLine.exec(u.stderr);
+    let error = u.error;
+    if (error === null && stats === null) error = "no 'umwasm: instret=... wall_ms=...' line on stderr";
+    if (error === null && stats !== null) {
+      const n = Number(stats[1]);
+      if (instret !== null && n !== instret) error = `instret differs between runs: ${instret} then ${n}`;
+      instret = n;
+    }
+    recordRun(umwasm, u.stdout, stats ? Number(stats[2]) : 0, error);
+
+    if (qemu !== null && qemuResult !== null) {
+      const q = runProcess(qemu, [image]);
+      recordRun(qemuResult, q.stdout, q.elapsedMs, q.error);
+    }
+  }
+  if (umwasm.error !== null) instret = null;
+  for (const r of [umwasm, qemuResult]) {
+    if (r !== null && r.error === null) r.medianMs = median(r.wallMs);
+  }
+  const checksumUmwasm = checksumOf(umwasm.stdout);
+  const checksumQemu = qemuResult === null ? null : checksumOf(qemuResult.stdout);
+  const bothRan = umwasm.stdout !== null && qemuResult !== null && qemuResult.stdout !== null;
+  return {
+    benchmark: name,
+    instret,
+    umwasm: { ...umwasm, mips: mips(instret, umwasm.medianMs) },
+    qemu: qemuResult === null ? null : { ...qemuResult, mips: mips(instret, qemuResult.medianMs) },
+    checksumUmwasm,
+    checksumQemu,
+    // The whole stdout is compared, not only the checksum line.
+    checksumsEqual: bothRan ? umwasm.stdout === qemuResult!.stdout : null,
+  };
+}
+
+function formatNumber(value: number | null, digits: number): string {
+  return value === null ? "-" : value.toFixed(digits);
+}
+
+function printTable(results: BenchResult[], qemu: string | null, runs: number): void {
+  const header = ["benchmark", "instret", "umwasm ms", "umwasm MIPS", "qemu ms", "qemu MIPS",
+    "qemu/umwasm", "checksums equal"];
+  const rows = results.map((r) => {
+    const ratio = r.qemu?.mips != null && r.umwasm.mips != null ? r.qemu.mips / r.umwasm.mips : null;
+    const equal = r.checksumsEqual === null ? "-" : r.checksumsEqual ? "yes" : "no";
+    return [r.benchmark, r.instret === null ? "-" : String(r.instret),
+      formatNumber(r.umwasm.medianMs, 1), formatNumber(r.umwasm.mips, 1),
+      formatNumber(r.qemu?.medianMs ?? null, 1), formatNumber(r.qemu?.mips ?? null, 1),
+      formatNumber(ratio, 2), equal];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  console.log(`median of ${runs} run${runs === 1 ? "" : "s"} each; MIPS = instret / wall time`);
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const row of rows) console.log(line(row));
+  if (qemu === null) console.log("note: qemu columns skipped: qemu-riscv64 not installed (apt-get install qemu-user-static)");
+  for (const r of results) {
+    if (r.umwasm.error !== null) console.log(`note: ${r.benchmark}: umwasm: ${r.umwasm.error}`);
+    if (r.qemu?.error) console.log(`note: ${r.benchmark}: qemu: ${r.qemu.error}`);
+    if (r.checksumsEqual === false) {
+      console.log(`note: ${r.benchmark}: output differs: umwasm ${r.checksumUmwasm}, qemu ${r.checksumQemu}`);
+    }
+  }
+}
+
+function qemuVersion(qemu: string | null): string | null {
+  if (qemu === null) return null;
+  const r = spawnSync(qemu, ["--version"], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.split("\n")[0] : null;
+}
+
+function main(): void {
+  const options = parseOptions(process.argv.slice(2));
+  const dir = join(repoRoot, benchImageDir);
+  const available = existsSync(dir) ? readdirSync(dir).filter((n) => !n.startsWith(".")).sort() : [];
+  const unknown = options.names.filter((n) => !available.includes(n));
+  if (unknown.length > 0) usage(`no such benchmark: ${unknown.join(", ")} (have: ${available.join(", ")})`);
+  const names = options.names.length > 0 ? options.names : available;
+  if (names.length === 0) usage(`no images in ${benchImageDir}; run userland/build.sh`);
+  const qemu = findOnPath(["qemu-riscv64", "qemu-riscv64-static"]);
+  if (!existsSync(options.cli)) usage(`${options.cli} is missing: run npm run build`);
+
+  const results: BenchResult[] = [];
+  for (const name of names) {
+    if (!options.json) process.stderr.write(`bench: ${name} x${options.runs}...\n`);
+    results.push(runBenchmark(name, options, qemu));
+  }
+
+  if (options.json) {
+    const machine = { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, node: process.version,
+      platform: `${process.platform}-${process.arch}`, qemu: qemuVersion(qemu) };
+    console.log(JSON.stringify({ date: new Date().toISOString(), runs: options.runs, machine, results }, null, 2));
+  } else {
+    printTable(results, qemu, options.runs);
+  }
+  const failed = results.some((r) => r.umwasm.error !== null || r.qemu?.error || r.checksumsEqual === false);
+  process.exitCode = failed ? 1 : 0;
+}
+
+main();

@@ -1,0 +1,528 @@
+// arch/um/cpu.ts — the RV64GC user-mode executor: run one hart for a budget of instructions.
+// Owns: nothing persistent; all state is the hart (regs.ts) and the TLB/decode caches.
+// Shape (DESIGN.md "the CPU is a hot loop"): the pc's page is looked up once in the exec TLB
+// and then every instruction is a slot of that page's decoded page, dispatched by one dense
+// switch; loads and stores check the read/write TLB inline and leave misses, page-crossing
+// accesses and faults to mmu.ts. Retired instructions are counted exactly: a faulting
+// instruction is not retired; ecall is retired before the syscall stop, as Linux advances
+// sepc past it on entry.
+
+import { PAGE_SHIFT } from "../../include/mman";
+import {
+  HART_F, HART_PC, HART_FCSR, HART_STOP_SIGNO, HART_STOP_CODE, HART_STOP_ADDR, HART_INSTRET,
+  HART_RESV_ADDR, HART_RESV_VALID, HART_TIME, STOP_BUDGET, STOP_SYSCALL, STOP_SIGNAL, SIGILL,
+  SIGTRAP, SIGBUS, ILL_ILLOPC, TRAP_BRKPT, BUS_ADRALN,
+} from "./regs";
+import * as D from "./decode";
+import { decode_insn, SLOT_SIZE } from "./decode";
+import { tlb_r, tlb_w, tlb_x } from "./tlb";
+import { tlb_fill, mmu_load_slow, mmu_store_slow, mmu_fetch_host, mmu_host_for, mmu_fault, mmu_fault_addr } from "./mmu";
+import { fault_signo, fault_code, ACC_READ, ACC_WRITE, ACC_EXEC } from "./fault";
+import { decode_cache_mark } from "./decode_cache";
+import { host_to_pfn } from "../../mm/page_alloc";
+import * as F from "./softfloat";
+
+const NO_PAGE: u64 = 0xffff_ffff_ffff_ffff;
+const CANON_NAN_S: u32 = 0x7fc00000;
+
+let scratch_slot: usize = 0;
+
+export function cpu_init(): void {
+  scratch_slot = heap.alloc(SLOT_SIZE);
+}
+
+// Registers and slot fields.
+@inline function rx(h: usize, r: u32): u64 {
+  return load<u64>(h + (<usize>r << 3));
+}
+@inline function wx(h: usize, r: u32, v: u64): void {
+  store<u64>(h + (<usize>r << 3), v);
+}
+@inline function rf(h: usize, r: u32): u64 {
+  return load<u64>(h + HART_F + (<usize>r << 3));
+}
+@inline function wf(h: usize, r: u32, v: u64): void {
+  store<u64>(h + HART_F + (<usize>r << 3), v);
+}
+/** A single read through NaN-unboxing: anything not boxed in ones is the canonical NaN. */
+@inline function rfs(h: usize, r: u32): u32 {
+  const v = rf(h, r);
+  return (v >> 32) == 0xffffffff ? <u32>v : CANON_NAN_S;
+}
+@inline function wfs(h: usize, r: u32, v: u32): void {
+  wf(h, r, 0xffffffff00000000 | <u64>v);
+}
+@inline function sx32(v: u64): u64 {
+  return <u64><i64><i32><u32>v;
+}
+@inline function s_rd(s: usize): u32 {
+  return <u32>load<u8>(s, 3);
+}
+@inline function s_rs1(s: usize): u32 {
+  return <u32>load<u8>(s, 4);
+}
+@inline function s_rs2(s: usize): u32 {
+  return <u32>load<u8>(s, 5);
+}
+@inline function s_rs3(s: usize): u32 {
+  return <u32>load<u8>(s, 6);
+}
+@inline function s_imm(s: usize): u64 {
+  return <u64><i64>load<i32>(s, 8);
+}
+
+/** The host address of a size-byte access at a, if the TLB has it and it stays in one page. */
+@inline function tlb_host(table: usize, a: u64, size: u32): usize {
+  const vpn = a >> PAGE_SHIFT;
+  const e = table + (<usize>(vpn & 4095) << 4);
+  if (load<u64>(e) == vpn && (<u32>a & 4095) <= 4096 - size) {
+    return <usize>load<u32>(e, 8) + <usize>(<u32>a & 4095);
+  }
+  return 0;
+}
+
+/** The hart's rounding mode for slot s: the static rm, or frm when dynamic (7). */
+@inline function fp_rm(h: usize, s: usize): u32 {
+  const rm = <u32>load<u8>(s, 7);
+  return rm == 7 ? (load<u32>(h, HART_FCSR) >> 5) & 7 : rm;
+}
+
+/** 64x64 → high 64 bits, unsigned. */
+function mulhu(a: u64, b: u64): u64 {
+  const a0 = a & 0xffffffff, a1 = a >> 32, b0 = b & 0xffffffff, b1 = b >> 32;
+  const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  const mid = (p00 >> 32) + (p01 & 0xffffffff) + (p10 & 0xffffffff);
+  return p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+}
+function mulh(a: u64, b: u64): u64 {
+  let r = mulhu(a, b);
+  if (<i64>a < 0) r -= b;
+  if (<i64>b < 0) r -= a;
+  return r;
+}
+function mulhsu(a: u64, b: u64): u64 {
+  let r = mulhu(a, b);
+  if (<i64>a < 0) r -= b;
+  return r;
+}
+@inline function div64(a: u64, b: u64): u64 {
+  if (b == 0) return <u64>-1;
+  if (a == 0x8000000000000000 && b == <u64>-1) return a;
+  return <u64>(<i64>a / <i64>b);
+}
+@inline function rem64(a: u64, b: u64): u64 {
+  if (b == 0) return a;
+  if (a == 0x8000000000000000 && b == <u64>-1) return 0;
+  return <u64>(<i64>a % <i64>b);
+}
+@inline function div32(a: u64, b: u64): u64 {
+  const x = <i32>a, y = <i32>b;
+  if (y == 0) return <u64>-1;
+  if (x == i32.MIN_VALUE && y == -1) return sx32(<u64><u32>x);
+  return <u64><i64>(x / y);
+}
+@inline function rem32(a: u64, b: u64): u64 {
+  const x = <i32>a, y = <i32>b;
+  if (y == 0) return <u64><i64>x;
+  if (x == i32.MIN_VALUE && y == -1) return 0;
+  return <u64><i64>(x % y);
+}
+@inline function divu32(a: u64, b: u64): u64 {
+  const x = <u32>a, y = <u32>b;
+  if (y == 0) return <u64>-1;
+  return sx32(<u64>(x / y));
+}
+@inline function remu32(a: u64, b: u64): u64 {
+  const x = <u32>a, y = <u32>b;
+  if (y == 0) return sx32(<u64>x);
+  return sx32(<u64>(x % y));
+}
+
+/** One AMO: the new memory value from old and src. */
+@inline function amo_apply(fn: u32, old: u64, src: u64, word: bool): u64 {
+  switch (fn) {
+    case D.AMOFN_SWAP: return src;
+    case D.AMOFN_ADD: return old + src;
+    case D.AMOFN_XOR: return old ^ src;
+    case D.AMOFN_AND: return old & src;
+    case D.AMOFN_OR: return old | src;
+    case D.AMOFN_MIN:
+      if (word) return <i32>old < <i32>src ? old : src;
+      return <i64>old < <i64>src ? old : src;
+    case D.AMOFN_MAX:
+      if (word) return <i32>old > <i32>src ? old : src;
+      return <i64>old > <i64>src ? old : src;
+    case D.AMOFN_MINU:
+      if (word) return <u32>old < <u32>src ? old : src;
+      return old < src ? old : src;
+    default: // MAXU
+      if (word) return <u32>old > <u32>src ? old : src;
+      return old > src ? old : src;
+  }
+}
+
+// Stop bookkeeping: every exit writes pc, instret and the accrued FP flags back.
+@inline function hart_save(h: usize, pc: u64, n: u32): void {
+  store<u64>(h, pc, HART_PC);
+  store<u64>(h, load<u64>(h, HART_INSTRET) + <u64>n, HART_INSTRET);
+  store<u32>(h, (load<u32>(h, HART_FCSR) & ~31) | (F.fflags_acc & 31), HART_FCSR);
+}
+function stop_signal(h: usize, pc: u64, n: u32, signo: u32, code: u32, addr: u64): i32 {
+  hart_save(h, pc, n);
+  store<u32>(h, signo, HART_STOP_SIGNO);
+  store<u32>(h, code, HART_STOP_CODE);
+  store<u64>(h, addr, HART_STOP_ADDR);
+  return STOP_SIGNAL;
+}
+function stop_fault(h: usize, pc: u64, n: u32): i32 {
+  return stop_signal(h, pc, n, fault_signo, fault_code, mmu_fault_addr);
+}
+function stop_illegal(h: usize, pc: u64, n: u32): i32 {
+  return stop_signal(h, pc, n, SIGILL, ILL_ILLOPC, pc);
+}
+
+/** Zicsr on the user-level CSRs. Returns the old value, or -1 (as u64 with bit 63 set and a
+ *  marker) when the access is illegal; legal values never use the marker. */
+const CSR_ILLEGAL: u64 = 0xdead_0000_0000_0001;
+function csr_access(h: usize, csr: u32, kind: u32, src: u64, writes: bool, n: u32): u64 {
+  let old: u64;
+  const fcsr = load<u32>(h, HART_FCSR);
+  switch (csr) {
+    case 0x001: old = <u64>(F.fflags_acc & 31); break;
+    case 0x002: old = <u64>((fcsr >> 5) & 7); break;
+    case 0x003: old = <u64>((fcsr & 0xe0) | (F.fflags_acc & 31)); break;
+    case 0xc00: case 0xc02: old = load<u64>(h, HART_INSTRET) + <u64>n; break;
+    case 0xc01: old = load<u64>(h, HART_TIME); break;
+    default: return CSR_ILLEGAL;
+  }
+  if (!writes) return old;
+  if (csr >= 0xc00) return CSR_ILLEGAL; // read-only
+  let v = kind == 0 ? src : kind == 1 ? old | src : old & ~src;
+  if (csr == 0x001) {
+    F.fflags_acc = <u32>v & 31;
+  } else if (csr == 0x002) {
+    store<u32>(h, (fcsr & 0x1f) | ((<u32>v & 7) << 5), HART_FCSR);
+  } else {
+    F.fflags_acc = <u32>v & 31;
+    store<u32>(h, <u32>v & 0xff, HART_FCSR);
+  }
+  return old;
+}
+
+/** Decode the instruction at pc into its slot (or the scratch slot when it crosses into the
+ *  next page, whose bytes may change independently). Returns the slot, or 0 on a fetch fault. */
+function decode_at(s: usize, pc: u64, fhost: usize): usize {
+  const off = <usize>(<u32>pc & 4095);
+  const lo = <u32>load<u16>(fhost + off);
+  if ((lo & 3) == 3 && off == 4094) {
+    const h2 = mmu_fetch_host(pc + 2);
+    if (h2 == 0) return 0;
+    decode_insn(scratch_slot, lo, <u32>load<u16>(h2));
+    return scratch_slot;
+  }
+  const hi = (lo & 3) == 3 ? <u32>load<u16>(fhost + off + 2) : 0;
+  decode_insn(s, lo, hi);
+  decode_cache_mark(host_to_pfn(fhost));
+  return s;
+}
+
+/** cpu_run: run hart h in the TLB's mm until budget instructions retire or it stops.
+ *  Returns STOP_*; pc, instret and fcsr are written back to the hart in every case. */
+export function cpu_run(h: usize, budget: u32): i32 {
+  let pc = load<u64>(h, HART_PC);
+  let n: u32 = 0;
+  let page: u64 = NO_PAGE; // vpn whose decoded page dp is
+  let dp: usize = 0;
+  let fhost: usize = 0;
+  F.fflags_acc = load<u32>(h, HART_FCSR) & 31;
+  // Linux clears a hart's reservation on every return to user space (a dummy sc in
+  // ret_from_exception); a slice boundary is such a return.
+  store<u32>(h, 0, HART_RESV_VALID);
+  while (n < budget) {
+    const vpn = pc >> PAGE_SHIFT;
+    if (vpn != page) {
+      const e = tlb_x + (<usize>(vpn & 4095) << 4);
+      if (load<u64>(e) != vpn) {
+        if (tlb_fill(pc, ACC_EXEC) == 0) return stop_signal(h, pc, n, fault_signo, fault_code, pc);
+      }
+      fhost = <usize>load<u32>(e, 8);
+      dp = <usize>load<u32>(e, 12);
+      page = vpn;
+    }
+    let s = dp + (<usize>(<u32>pc & 4094) << 3);
+    if (load<u16>(s) == D.OP_NONE) {
+      s = decode_at(s, pc, fhost);
+      page = NO_PAGE;
+      if (s == 0) return stop_fault(h, pc, n);
+    }
+    const len = <u64>load<u8>(s, 2);
+    switch (<i32>load<u16>(s)) {
+      case D.OP_ILLEGAL: return stop_illegal(h, pc, n);
+      case D.OP_LUI: wx(h, s_rd(s), s_imm(s)); break;
+      case D.OP_AUIPC: wx(h, s_rd(s), pc + s_imm(s)); break;
+      case D.OP_JAL: wx(h, s_rd(s), pc + len); pc += s_imm(s); n++; continue;
+      case D.OP_JALR: {
+        const t = (rx(h, s_rs1(s)) + s_imm(s)) & ~(<u64>1);
+        wx(h, s_rd(s), pc + len);
+        pc = t; n++; continue;
+      }
+      case D.OP_BEQ: if (rx(h, s_rs1(s)) == rx(h, s_rs2(s))) { pc += s_imm(s); n++; continue; } break;
+      case D.OP_BNE: if (rx(h, s_rs1(s)) != rx(h, s_rs2(s))) { pc += s_imm(s); n++; continue; } break;
+      case D.OP_BLT: if (<i64>rx(h, s_rs1(s)) < <i64>rx(h, s_rs2(s))) { pc += s_imm(s); n++; continue; } break;
+      case D.OP_BGE: if (<i64>rx(h, s_rs1(s)) >= <i64>rx(h, s_rs2(s))) { pc += s_imm(s); n++; continue; } break;
+      case D.OP_BLTU: if (rx(h, s_rs1(s)) < rx(h, s_rs2(s))) { pc += s_imm(s); n++; continue; } break;
+      case D.OP_BGEU: if (rx(h, s_rs1(s)) >= rx(h, s_rs2(s))) { pc += s_imm(s); n++; continue; } break;
+      case D.OP_LB: case D.OP_LH: case D.OP_LW: case D.OP_LD:
+      case D.OP_LBU: case D.OP_LHU: case D.OP_LWU: {
+        const op = <i32>load<u16>(s);
+        const a = rx(h, s_rs1(s)) + s_imm(s);
+        const size: u32 = op == D.OP_LB || op == D.OP_LBU ? 1 : op == D.OP_LH || op == D.OP_LHU ? 2 : op == D.OP_LD ? 8 : 4;
+        const p = tlb_host(tlb_r, a, size);
+        let v: u64;
+        if (p != 0) {
+          v = size == 8 ? load<u64>(p) : size == 4 ? <u64>load<u32>(p) : size == 2 ? <u64>load<u16>(p) : <u64>load<u8>(p);
+        } else {
+          v = mmu_load_slow(a, size);
+          page = NO_PAGE;
+          if (mmu_fault) return stop_fault(h, pc, n);
+        }
+        if (op == D.OP_LB) v = <u64><i64><i8>v;
+        else if (op == D.OP_LH) v = <u64><i64><i16>v;
+        else if (op == D.OP_LW) v = sx32(v);
+        wx(h, s_rd(s), v);
+        break;
+      }
+      case D.OP_SB: case D.OP_SH: case D.OP_SW: case D.OP_SD: {
+        const size: u32 = 1 << (<u32>load<u16>(s) - D.OP_SB);
+        const a = rx(h, s_rs1(s)) + s_imm(s);
+        const v = rx(h, s_rs2(s));
+        const p = tlb_host(tlb_w, a, size);
+        if (p != 0) {
+          if (size == 8) store<u64>(p, v);
+          else if (size == 4) store<u32>(p, <u32>v);
+          else if (size == 2) store<u16>(p, <u16>v);
+          else store<u8>(p, <u8>v);
+        } else {
+          mmu_store_slow(a, size, v);
+          page = NO_PAGE;
+          if (mmu_fault) return stop_fault(h, pc, n);
+        }
+        break;
+      }
+      case D.OP_ADDI: wx(h, s_rd(s), rx(h, s_rs1(s)) + s_imm(s)); break;
+      case D.OP_SLTI: wx(h, s_rd(s), <i64>rx(h, s_rs1(s)) < <i64>s_imm(s) ? 1 : 0); break;
+      case D.OP_SLTIU: wx(h, s_rd(s), rx(h, s_rs1(s)) < s_imm(s) ? 1 : 0); break;
+      case D.OP_XORI: wx(h, s_rd(s), rx(h, s_rs1(s)) ^ s_imm(s)); break;
+      case D.OP_ORI: wx(h, s_rd(s), rx(h, s_rs1(s)) | s_imm(s)); break;
+      case D.OP_ANDI: wx(h, s_rd(s), rx(h, s_rs1(s)) & s_imm(s)); break;
+      case D.OP_SLLI: wx(h, s_rd(s), rx(h, s_rs1(s)) << s_imm(s)); break;
+      case D.OP_SRLI: wx(h, s_rd(s), rx(h, s_rs1(s)) >> s_imm(s)); break;
+      case D.OP_SRAI: wx(h, s_rd(s), <u64>(<i64>rx(h, s_rs1(s)) >> <i64>s_imm(s))); break;
+      case D.OP_ADD: wx(h, s_rd(s), rx(h, s_rs1(s)) + rx(h, s_rs2(s))); break;
+      case D.OP_SUB: wx(h, s_rd(s), rx(h, s_rs1(s)) - rx(h, s_rs2(s))); break;
+      case D.OP_SLL: wx(h, s_rd(s), rx(h, s_rs1(s)) << (rx(h, s_rs2(s)) & 63)); break;
+      case D.OP_SLT: wx(h, s_rd(s), <i64>rx(h, s_rs1(s)) < <i64>rx(h, s_rs2(s)) ? 1 : 0); break;
+      case D.OP_SLTU: wx(h, s_rd(s), rx(h, s_rs1(s)) < rx(h, s_rs2(s)) ? 1 : 0); break;
+      case D.OP_XOR: wx(h, s_rd(s), rx(h, s_rs1(s)) ^ rx(h, s_rs2(s))); break;
+      case D.OP_SRL: wx(h, s_rd(s), rx(h, s_rs1(s)) >> (rx(h, s_rs2(s)) & 63)); break;
+      case D.OP_SRA: wx(h, s_rd(s), <u64>(<i64>rx(h, s_rs1(s)) >> <i64>(rx(h, s_rs2(s)) & 63))); break;
+      case D.OP_OR: wx(h, s_rd(s), rx(h, s_rs1(s)) | rx(h, s_rs2(s))); break;
+      case D.OP_AND: wx(h, s_rd(s), rx(h, s_rs1(s)) & rx(h, s_rs2(s))); break;
+      case D.OP_ADDIW: wx(h, s_rd(s), sx32(rx(h, s_rs1(s)) + s_imm(s))); break;
+      case D.OP_SLLIW: wx(h, s_rd(s), sx32(<u64>(<u32>rx(h, s_rs1(s)) << <u32>s_imm(s)))); break;
+      case D.OP_SRLIW: wx(h, s_rd(s), sx32(<u64>(<u32>rx(h, s_rs1(s)) >> <u32>s_imm(s)))); break;
+      case D.OP_SRAIW: wx(h, s_rd(s), <u64><i64>(<i32>rx(h, s_rs1(s)) >> <i32>s_imm(s))); break;
+      case D.OP_ADDW: wx(h, s_rd(s), sx32(rx(h, s_rs1(s)) + rx(h, s_rs2(s)))); break;
+      case D.OP_SUBW: wx(h, s_rd(s), sx32(rx(h, s_rs1(s)) - rx(h, s_rs2(s)))); break;
+      case D.OP_SLLW: wx(h, s_rd(s), sx32(<u64>(<u32>rx(h, s_rs1(s)) << (<u32>rx(h, s_rs2(s)) & 31)))); break;
+      case D.OP_SRLW: wx(h, s_rd(s), sx32(<u64>(<u32>rx(h, s_rs1(s)) >> (<u32>rx(h, s_rs2(s)) & 31)))); break;
+      case D.OP_SRAW: wx(h, s_rd(s), <u64><i64>(<i32>rx(h, s_rs1(s)) >> (<i32>rx(h, s_rs2(s)) & 31))); break;
+      case D.OP_FENCE: break;
+      case D.OP_ECALL: hart_save(h, pc + 4, n + 1); return STOP_SYSCALL;
+      case D.OP_EBREAK: return stop_signal(h, pc, n, SIGTRAP, TRAP_BRKPT, pc);
+      case D.OP_MUL: wx(h, s_rd(s), rx(h, s_rs1(s)) * rx(h, s_rs2(s))); break;
+      case D.OP_MULH: wx(h, s_rd(s), mulh(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
+      case D.OP_MULHSU: wx(h, s_rd(s), mulhsu(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
+      case D.OP_MULHU: wx(h, s_rd(s), mulhu(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
+      case D.OP_DIV: wx(h, s_rd(s), div64(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
+      case D.OP_DIVU: { const b = rx(h, s_rs2(s)); wx(h, s_rd(s), b == 0 ? <u64>-1 : rx(h, s_rs1(s)) / b); break; }
+      case D.OP_REM: wx(h, s_rd(s), rem64(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
+      case D.OP_REMU: { const a = rx(h, s_rs1(s)), b = rx(h, s_rs2(s)); wx(h, s_rd(s), b == 0 ? a : a % b); break; }
+      case D.OP_MULW: wx(h, s_rd(s), sx32(rx(h, s_rs1(s)) * rx(h, s_rs2(s)))); break;
+      case D.OP_DIVW: wx(h, s_rd(s), div32(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
+      case D.OP_DIVUW: wx(h, s_rd(s), divu32(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
+      case D.OP_REMW: wx(h, s_rd(s), rem32(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
+      case D.OP_REMUW: wx(h, s_rd(s), remu32(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
+      case D.OP_LR_W: case D.OP_LR_D: {
+        const word = <i32>load<u16>(s) == D.OP_LR_W;
+        const a = rx(h, s_rs1(s));
+        if (a & (word ? 3 : 7)) return stop_signal(h, pc, n, SIGBUS, BUS_ADRALN, a);
+        const p = mmu_host_for(a, ACC_READ);
+        page = NO_PAGE;
+        if (p == 0) return stop_fault(h, pc, n);
+        wx(h, s_rd(s), word ? sx32(<u64>load<u32>(p)) : load<u64>(p));
+        store<u64>(h, a, HART_RESV_ADDR);
+        store<u32>(h, 1, HART_RESV_VALID);
+        break;
+      }
+      case D.OP_SC_W: case D.OP_SC_D: {
+        const word = <i32>load<u16>(s) == D.OP_SC_W;
+        const a = rx(h, s_rs1(s));
+        if (a & (word ? 3 : 7)) return stop_signal(h, pc, n, SIGBUS, BUS_ADRALN, a);
+        const p = mmu_host_for(a, ACC_WRITE);
+        page = NO_PAGE;
+        if (p == 0) return stop_fault(h, pc, n);
+        const ok = load<u32>(h, HART_RESV_VALID) != 0 && load<u64>(h, HART_RESV_ADDR) == a;
+        store<u32>(h, 0, HART_RESV_VALID);
+        if (ok) {
+          if (word) store<u32>(p, <u32>rx(h, s_rs2(s)));
+          else store<u64>(p, rx(h, s_rs2(s)));
+        }
+        wx(h, s_rd(s), ok ? 0 : 1);
+        break;
+      }
+      case D.OP_AMO_W: case D.OP_AMO_D: {
+        const word = <i32>load<u16>(s) == D.OP_AMO_W;
+        const a = rx(h, s_rs1(s));
+        if (a & (word ? 3 : 7)) return stop_signal(h, pc, n, SIGBUS, BUS_ADRALN, a);
+        const p = mmu_host_for(a, ACC_WRITE);
+        page = NO_PAGE;
+        if (p == 0) return stop_fault(h, pc, n);
+        const src = rx(h, s_rs2(s));
+        const fn = <u32>load<u8>(s, 7);
+        if (word) {
+          const old = sx32(<u64>load<u32>(p));
+          store<u32>(p, <u32>amo_apply(fn, old, src, true));
+          wx(h, s_rd(s), old);
+        } else {
+          const old = load<u64>(p);
+          store<u64>(p, amo_apply(fn, old, src, false));
+          wx(h, s_rd(s), old);
+        }
+        break;
+      }
+      case D.OP_CSRRW: case D.OP_CSRRS: case D.OP_CSRRC:
+      case D.OP_CSRRWI: case D.OP_CSRRSI: case D.OP_CSRRCI: {
+        const op = <u32>load<u16>(s);
+        const imm_form = op >= <u32>D.OP_CSRRWI;
+        const kind = op - (imm_form ? <u32>D.OP_CSRRWI : <u32>D.OP_CSRRW);
+        const src = imm_form ? <u64>s_rs1(s) : rx(h, s_rs1(s));
+        const writes = kind == 0 || s_rs1(s) != 0;
+        const old = csr_access(h, <u32>load<i32>(s, 8) & 0xfff, kind, src, writes, n);
+        if (old == CSR_ILLEGAL) return stop_illegal(h, pc, n);
+        wx(h, s_rd(s), old);
+        break;
+      }
+      case D.OP_FLW: case D.OP_FLD: {
+        const dw = <i32>load<u16>(s) == D.OP_FLD;
+        const size: u32 = dw ? 8 : 4;
+        const a = rx(h, s_rs1(s)) + s_imm(s);
+        const p = tlb_host(tlb_r, a, size);
+        let v: u64;
+        if (p != 0) {
+          v = dw ? load<u64>(p) : <u64>load<u32>(p);
+        } else {
+          v = mmu_load_slow(a, size);
+          page = NO_PAGE;
+          if (mmu_fault) return stop_fault(h, pc, n);
+        }
+        if (dw) wf(h, s_rd(s), v);
+        else wfs(h, s_rd(s), <u32>v);
+        break;
+      }
+      case D.OP_FSW: case D.OP_FSD: {
+        const dw = <i32>load<u16>(s) == D.OP_FSD;
+        const size: u32 = dw ? 8 : 4;
+        const a = rx(h, s_rs1(s)) + s_imm(s);
+        const v = rf(h, s_rs2(s));
+        const p = tlb_host(tlb_w, a, size);
+        if (p != 0) {
+          if (dw) store<u64>(p, v);
+          else store<u32>(p, <u32>v);
+        } else {
+          mmu_store_slow(a, size, v);
+          page = NO_PAGE;
+          if (mmu_fault) return stop_fault(h, pc, n);
+        }
+        break;
+      }
+      default:
+        if (!cpu_fp(h, s)) return stop_illegal(h, pc, n);
+    }
+    pc += len;
+    n++;
+  }
+  hart_save(h, pc, n);
+  return STOP_BUDGET;
+}
+
+/** The F and D computational instructions (no memory access). Returns false for an illegal
+ *  rounding mode (a dynamic rm while frm holds 5, 6 or 7), true otherwise. */
+function cpu_fp(h: usize, s: usize): bool {
+  const op = <i32>load<u16>(s);
+  const rd = s_rd(s), r1 = s_rs1(s), r2 = s_rs2(s);
+  const rm = fp_rm(h, s);
+  if (rm > 4) return false;
+  switch (op) {
+    case D.OP_FMADD_S: wfs(h, rd, F.f32_fmadd(rfs(h, r1), rfs(h, r2), rfs(h, s_rs3(s)), rm)); break;
+    case D.OP_FMSUB_S: wfs(h, rd, F.f32_fmsub(rfs(h, r1), rfs(h, r2), rfs(h, s_rs3(s)), rm)); break;
+    case D.OP_FNMSUB_S: wfs(h, rd, F.f32_fnmsub(rfs(h, r1), rfs(h, r2), rfs(h, s_rs3(s)), rm)); break;
+    case D.OP_FNMADD_S: wfs(h, rd, F.f32_fnmadd(rfs(h, r1), rfs(h, r2), rfs(h, s_rs3(s)), rm)); break;
+    case D.OP_FMADD_D: wf(h, rd, F.f64_fmadd(rf(h, r1), rf(h, r2), rf(h, s_rs3(s)), rm)); break;
+    case D.OP_FMSUB_D: wf(h, rd, F.f64_fmsub(rf(h, r1), rf(h, r2), rf(h, s_rs3(s)), rm)); break;
+    case D.OP_FNMSUB_D: wf(h, rd, F.f64_fnmsub(rf(h, r1), rf(h, r2), rf(h, s_rs3(s)), rm)); break;
+    case D.OP_FNMADD_D: wf(h, rd, F.f64_fnmadd(rf(h, r1), rf(h, r2), rf(h, s_rs3(s)), rm)); break;
+    case D.OP_FADD_S: wfs(h, rd, F.f32_add(rfs(h, r1), rfs(h, r2), rm)); break;
+    case D.OP_FSUB_S: wfs(h, rd, F.f32_sub(rfs(h, r1), rfs(h, r2), rm)); break;
+    case D.OP_FMUL_S: wfs(h, rd, F.f32_mul(rfs(h, r1), rfs(h, r2), rm)); break;
+    case D.OP_FDIV_S: wfs(h, rd, F.f32_div(rfs(h, r1), rfs(h, r2), rm)); break;
+    case D.OP_FSQRT_S: wfs(h, rd, F.f32_sqrt(rfs(h, r1), rm)); break;
+    case D.OP_FADD_D: wf(h, rd, F.f64_add(rf(h, r1), rf(h, r2), rm)); break;
+    case D.OP_FSUB_D: wf(h, rd, F.f64_sub(rf(h, r1), rf(h, r2), rm)); break;
+    case D.OP_FMUL_D: wf(h, rd, F.f64_mul(rf(h, r1), rf(h, r2), rm)); break;
+    case D.OP_FDIV_D: wf(h, rd, F.f64_div(rf(h, r1), rf(h, r2), rm)); break;
+    case D.OP_FSQRT_D: wf(h, rd, F.f64_sqrt(rf(h, r1), rm)); break;
+    case D.OP_FSGNJ_S: wfs(h, rd, (rfs(h, r1) & 0x7fffffff) | (rfs(h, r2) & 0x80000000)); break;
+    case D.OP_FSGNJN_S: wfs(h, rd, (rfs(h, r1) & 0x7fffffff) | (~rfs(h, r2) & 0x80000000)); break;
+    case D.OP_FSGNJX_S: wfs(h, rd, rfs(h, r1) ^ (rfs(h, r2) & 0x80000000)); break;
+    case D.OP_FSGNJ_D: wf(h, rd, (rf(h, r1) & 0x7fffffffffffffff) | (rf(h, r2) & 0x8000000000000000)); break;
+    case D.OP_FSGNJN_D: wf(h, rd, (rf(h, r1) & 0x7fffffffffffffff) | (~rf(h, r2) & 0x8000000000000000)); break;
+    case D.OP_FSGNJX_D: wf(h, rd, rf(h, r1) ^ (rf(h, r2) & 0x8000000000000000)); break;
+    case D.OP_FMIN_S: wfs(h, rd, F.f32_min(rfs(h, r1), rfs(h, r2))); break;
+    case D.OP_FMAX_S: wfs(h, rd, F.f32_max(rfs(h, r1), rfs(h, r2))); break;
+    case D.OP_FMIN_D: wf(h, rd, F.f64_min(rf(h, r1), rf(h, r2))); break;
+    case D.OP_FMAX_D: wf(h, rd, F.f64_max(rf(h, r1), rf(h, r2))); break;
+    case D.OP_FCVT_S_D: wfs(h, rd, F.f64_to_f32(rf(h, r1), rm)); break;
+    case D.OP_FCVT_D_S: wf(h, rd, F.f32_to_f64(rfs(h, r1))); break;
+    case D.OP_FEQ_S: wx(h, rd, <u64>F.f32_eq(rfs(h, r1), rfs(h, r2))); break;
+    case D.OP_FLT_S: wx(h, rd, <u64>F.f32_lt(rfs(h, r1), rfs(h, r2))); break;
+    case D.OP_FLE_S: wx(h, rd, <u64>F.f32_le(rfs(h, r1), rfs(h, r2))); break;
+    case D.OP_FEQ_D: wx(h, rd, <u64>F.f64_eq(rf(h, r1), rf(h, r2))); break;
+    case D.OP_FLT_D: wx(h, rd, <u64>F.f64_lt(rf(h, r1), rf(h, r2))); break;
+    case D.OP_FLE_D: wx(h, rd, <u64>F.f64_le(rf(h, r1), rf(h, r2))); break;
+    case D.OP_FCVT_W_S: wx(h, rd, <u64>F.f32_to_i32(rfs(h, r1), rm)); break;
+    case D.OP_FCVT_WU_S: wx(h, rd, <u64>F.f32_to_u32(rfs(h, r1), rm)); break;
+    case D.OP_FCVT_L_S: wx(h, rd, <u64>F.f32_to_i64(rfs(h, r1), rm)); break;
+    case D.OP_FCVT_LU_S: wx(h, rd, <u64>F.f32_to_u64(rfs(h, r1), rm)); break;
+    case D.OP_FCVT_W_D: wx(h, rd, <u64>F.f64_to_i32(rf(h, r1), rm)); break;
+    case D.OP_FCVT_WU_D: wx(h, rd, <u64>F.f64_to_u32(rf(h, r1), rm)); break;
+    case D.OP_FCVT_L_D: wx(h, rd, <u64>F.f64_to_i64(rf(h, r1), rm)); break;
+    case D.OP_FCVT_LU_D: wx(h, rd, <u64>F.f64_to_u64(rf(h, r1), rm)); break;
+    case D.OP_FCVT_S_W: wfs(h, rd, F.i32_to_f32(<i32>rx(h, r1), rm)); break;
+    case D.OP_FCVT_S_WU: wfs(h, rd, F.u32_to_f32(<u32>rx(h, r1), rm)); break;
+    case D.OP_FCVT_S_L: wfs(h, rd, F.i64_to_f32(<i64>rx(h, r1), rm)); break;
+    case D.OP_FCVT_S_LU: wfs(h, rd, F.u64_to_f32(rx(h, r1), rm)); break;
+    case D.OP_FCVT_D_W: wf(h, rd, F.i32_to_f64(<i32>rx(h, r1), rm)); break;
+    case D.OP_FCVT_D_WU: wf(h, rd, F.u32_to_f64(<u32>rx(h, r1), rm)); break;
+    case D.OP_FCVT_D_L: wf(h, rd, F.i64_to_f64(<i64>rx(h, r1), rm)); break;
+    case D.OP_FCVT_D_LU: wf(h, rd, F.u64_to_f64(rx(h, r1), rm)); break;
+    case D.OP_FMV_X_W: wx(h, rd, sx32(rf(h, r1))); break;
+    case D.OP_FCLASS_S: wx(h, rd, <u64>F.f32_classify(rfs(h, r1))); break;
+    case D.OP_FMV_X_D: wx(h, rd, rf(h, r1)); break;
+    case D.OP_FCLASS_D: wx(h, rd, <u64>F.f64_classify(rf(h, r1))); break;
+    case D.OP_FMV_W_X: wfs(h, rd, <u32>rx(h, r1)); break;
+    case D.OP_FMV_D_X: wf(h, rd, rx(h, r1)); break;
+    default: assert(false, "unknown decoded op");
+  }
+  return true;
+}

@@ -1,0 +1,56 @@
+// arch/um/fault.ts — user page faults: the vm_fault_t → signal translation.
+// Follows arch/riscv/mm/fault.c (6.18): find the vma (lock_mm_and_find_vma: grow a
+// VM_GROWSDOWN stack to cover the address), check the access against vm_flags
+// (access_error), then handle_mm_fault. Failures set fault_signo/fault_code and the caller
+// reports them as a synchronous signal with si_addr = the faulting address.
+
+import { TASK_SIZE, VM_READ, VM_WRITE, VM_EXEC, VM_GROWSDOWN } from "../../include/mman";
+import { MmStruct } from "../../mm/mm_types";
+import { find_vma } from "../../mm/vma";
+import { expand_downwards } from "../../mm/mmap";
+import {
+  handle_mm_fault, FAULT_FLAG_WRITE, FAULT_FLAG_INSTRUCTION, VM_FAULT_OOM, VM_FAULT_SIGBUS,
+} from "../../mm/memory";
+import { SIGSEGV, SIGBUS, SIGKILL, SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR } from "./regs";
+
+export const ACC_READ: u32 = 0;
+export const ACC_WRITE: u32 = 1;
+export const ACC_EXEC: u32 = 2;
+
+export let fault_signo: u32 = 0;
+export let fault_code: u32 = 0;
+
+@inline function fault_fail(signo: u32, code: u32): bool {
+  fault_signo = signo;
+  fault_code = code;
+  return false;
+}
+
+/** access_error: whether vm_flags forbid this access (write implies read on RISC-V). */
+@inline function access_error(access: u32, vm_flags: u64): bool {
+  if (access == ACC_EXEC) return (vm_flags & VM_EXEC) == 0;
+  if (access == ACC_WRITE) return (vm_flags & VM_WRITE) == 0;
+  return (vm_flags & (VM_READ | VM_WRITE)) == 0;
+}
+
+/** do_page_fault: make addr accessible for access, or say which signal the task gets.
+ *  Returns true when resolved. */
+export function do_page_fault(mm: MmStruct, addr: u64, access: u32): bool {
+  if (addr >= TASK_SIZE) return fault_fail(SIGSEGV, SEGV_MAPERR);
+  let vma = find_vma(mm, addr);
+  if (vma == null) return fault_fail(SIGSEGV, SEGV_MAPERR);
+  if (vma.vm_start > addr) {
+    if (!(vma.vm_flags & VM_GROWSDOWN)) return fault_fail(SIGSEGV, SEGV_MAPERR);
+    if (expand_downwards(mm, vma, addr) != 0) return fault_fail(SIGSEGV, SEGV_MAPERR);
+  }
+  if (access_error(access, vma.vm_flags)) return fault_fail(SIGSEGV, SEGV_ACCERR);
+  let flags: u32 = 0;
+  if (access == ACC_WRITE) flags |= FAULT_FLAG_WRITE;
+  if (access == ACC_EXEC) flags |= FAULT_FLAG_INSTRUCTION;
+  const r = handle_mm_fault(mm, vma, addr, flags);
+  if (r == 0) return true;
+  // DIVERGES: no OOM killer yet; the faulting task is killed as the OOM victim would be.
+  if (r & VM_FAULT_OOM) return fault_fail(SIGKILL, 0);
+  if (r & VM_FAULT_SIGBUS) return fault_fail(SIGBUS, BUS_ADRERR);
+  return fault_fail(SIGSEGV, SEGV_ACCERR);
+}

@@ -1,0 +1,159 @@
+// mm/memory.ts — page faults on a found vma, and tearing down page ranges.
+// Owns: the transitions of a user PTE (none → zero page → private copy, COW break, reuse).
+// Follows Linux mm/memory.c (6.18): do_anonymous_page, do_wp_page with wp_page_reuse and
+// wp_page_copy, zap_pte_range. The caller (arch/um/fault.ts) found the vma and checked access.
+// DIVERGES: no THP, anon faults map 4 KiB pages; no file-backed faults yet (file data is
+// copied into anonymous memory by the kernel's loader).
+
+import { PAGE_SIZE, PAGE_MASK, VM_READ, VM_WRITE, VM_EXEC, VM_SHARED } from "../include/mman";
+import {
+  alloc_page, alloc_zeroed_page, pfn_to_host, put_page, page_ref, page_flags, page_set_flags,
+  page_mapcount, page_set_mapcount, PG_anon, ZERO_PFN,
+} from "./page_alloc";
+import {
+  _PAGE_PRESENT, _PAGE_READ, _PAGE_WRITE, _PAGE_EXEC, _PAGE_USER, _PAGE_ACCESSED, _PAGE_DIRTY,
+  _PAGE_SPECIAL, pte_alloc_map, pte_offset_map, pte_present, pte_pfn, pfn_pte, pmd_addr_end,
+} from "./pgtable";
+import { VmArea, MmStruct } from "./mm_types";
+import { flush_tlb_range } from "../arch/um/tlb";
+import { decode_cache_invalidate_pfn } from "../arch/um/decode_cache";
+
+export const VM_FAULT_OOM: u32 = 0x000001;
+export const VM_FAULT_SIGBUS: u32 = 0x000002;
+export const VM_FAULT_SIGSEGV: u32 = 0x000040;
+
+export const FAULT_FLAG_WRITE: u32 = 1 << 0;
+export const FAULT_FLAG_INSTRUCTION: u32 = 1 << 8;
+
+/** vm_get_page_prot: the PTE bits vm_flags allow. Writes to private mappings start without
+ *  _PAGE_WRITE; the first write fault grants it (do_wp_page) once the page is ours alone.
+ *  RISC-V has no write-only PTE: write implies read (arch/riscv protection_map). */
+export function vm_get_page_prot(vm_flags: u64): u64 {
+  let prot = _PAGE_PRESENT | _PAGE_USER;
+  if (vm_flags & (VM_READ | VM_WRITE)) prot |= _PAGE_READ;
+  if ((vm_flags & (VM_WRITE | VM_SHARED)) == (VM_WRITE | VM_SHARED)) prot |= _PAGE_WRITE;
+  if (vm_flags & VM_EXEC) prot |= _PAGE_EXEC;
+  return prot;
+}
+
+/** do_anonymous_page: first touch of an anonymous page. Reads map the shared zero page;
+ *  writes get a zeroed private page mapped writable. */
+function do_anonymous_page(mm: MmStruct, vma: VmArea, ptep: usize, flags: u32): u32 {
+  const prot = vm_get_page_prot(vma.vm_flags);
+  if (!(flags & FAULT_FLAG_WRITE)) {
+    store<u64>(ptep, pfn_pte(ZERO_PFN, (prot & ~_PAGE_WRITE) | _PAGE_SPECIAL | _PAGE_ACCESSED));
+    return 0;
+  }
+  const pfn = alloc_zeroed_page();
+  if (pfn == 0) return VM_FAULT_OOM;
+  page_set_flags(pfn, page_flags(pfn) | PG_anon);
+  page_set_mapcount(pfn, 1);
+  mm.rss_anon++;
+  store<u64>(ptep, pfn_pte(pfn, prot | _PAGE_WRITE | _PAGE_ACCESSED | _PAGE_DIRTY));
+  return 0;
+}
+
+/** wp_page_reuse: the faulting page is exclusively ours; make the PTE writable in place. */
+function wp_page_reuse(ptep: usize, pte: u64): u32 {
+  store<u64>(ptep, pte | _PAGE_WRITE | _PAGE_ACCESSED | _PAGE_DIRTY);
+  return 0;
+}
+
+/** wp_page_copy: give this mm its own copy of a shared or zero page. */
+function wp_page_copy(mm: MmStruct, vma: VmArea, ptep: usize, pte: u64, addr: u64): u32 {
+  const old = pte_pfn(pte);
+  const pfn = old == ZERO_PFN ? alloc_zeroed_page() : alloc_page();
+  if (pfn == 0) return VM_FAULT_OOM;
+  if (old != ZERO_PFN) memory.copy(pfn_to_host(pfn), pfn_to_host(old), <usize>PAGE_SIZE);
+  page_set_flags(pfn, page_flags(pfn) | PG_anon);
+  page_set_mapcount(pfn, 1);
+  mm.rss_anon++;
+  const prot = vm_get_page_prot(vma.vm_flags) | _PAGE_WRITE | _PAGE_ACCESSED | _PAGE_DIRTY;
+  store<u64>(ptep, pfn_pte(pfn, prot));
+  flush_tlb_range(changetype<usize>(mm), addr, addr + PAGE_SIZE);
+  if (old != ZERO_PFN) {
+    page_set_mapcount(old, page_mapcount(old) - 1);
+    mm.rss_anon--;
+    put_page(old);
+  }
+  return 0;
+}
+
+/** do_wp_page: a write to a present, write-protected page of a writable vma. */
+function do_wp_page(mm: MmStruct, vma: VmArea, ptep: usize, pte: u64, addr: u64): u32 {
+  const pfn = pte_pfn(pte);
+  if (pfn != ZERO_PFN && (page_flags(pfn) & PG_anon) && page_ref(pfn) == 1) {
+    return wp_page_reuse(ptep, pte);
+  }
+  return wp_page_copy(mm, vma, ptep, pte, addr);
+}
+
+/** handle_mm_fault: resolve a fault at addr in vma, access already checked against vm_flags.
+ *  Returns 0 or a VM_FAULT_* code. Matches mm/memory.c handle_mm_fault(). */
+export function handle_mm_fault(mm: MmStruct, vma: VmArea, addr: u64, flags: u32): u32 {
+  addr &= PAGE_MASK;
+  const ptep = pte_alloc_map(mm.pgd, addr);
+  if (ptep == 0) return VM_FAULT_OOM;
+  const pte = load<u64>(ptep);
+  if (!pte_present(pte)) return do_anonymous_page(mm, vma, ptep, flags);
+  if ((flags & FAULT_FLAG_WRITE) && !(pte & _PAGE_WRITE)) {
+    return do_wp_page(mm, vma, ptep, pte, addr);
+  }
+  // Present with enough permission: another path filled it already (a spurious fault).
+  store<u64>(ptep, pte | _PAGE_ACCESSED);
+  return 0;
+}
+
+/** zap_page_range: unmap [start, end) of mm, dropping each page's reference. */
+export function zap_page_range(mm: MmStruct, start: u64, end: u64): void {
+  let addr = start;
+  while (addr < end) {
+    const ptep = pte_offset_map(mm.pgd, addr);
+    if (ptep == 0) {
+      addr = pmd_addr_end(addr);
+      continue;
+    }
+    const pte = load<u64>(ptep);
+    if (pte_present(pte)) {
+      store<u64>(ptep, 0);
+      const pfn = pte_pfn(pte);
+      if (!(pte & _PAGE_SPECIAL)) {
+        if (page_flags(pfn) & PG_anon) mm.rss_anon--;
+        page_set_mapcount(pfn, page_mapcount(pfn) - 1);
+        put_page(pfn);
+      }
+    }
+    addr += PAGE_SIZE;
+  }
+  flush_tlb_range(changetype<usize>(mm), start, end);
+}
+
+/** change_protection: rewrite the PTEs of [start, end) for new vm_flags. Write permission is
+ *  only ever removed here; a later write fault re-grants it where the page is ours. */
+export function change_protection(mm: MmStruct, start: u64, end: u64, vm_flags: u64): void {
+  const prot = vm_get_page_prot(vm_flags);
+  const keep = prot & (_PAGE_READ | _PAGE_EXEC | _PAGE_WRITE);
+  let addr = start;
+  while (addr < end) {
+    const ptep = pte_offset_map(mm.pgd, addr);
+    if (ptep == 0) {
+      addr = pmd_addr_end(addr);
+      continue;
+    }
+    const pte = load<u64>(ptep);
+    if (pte_present(pte)) {
+      let bits = pte & ~(_PAGE_READ | _PAGE_EXEC | _PAGE_WRITE);
+      bits |= keep & (_PAGE_READ | _PAGE_EXEC);
+      // Keep an already granted write if the vma still allows writes.
+      if ((pte & _PAGE_WRITE) && (vm_flags & VM_WRITE)) bits |= _PAGE_WRITE;
+      store<u64>(ptep, bits);
+    }
+    addr += PAGE_SIZE;
+  }
+  flush_tlb_range(changetype<usize>(mm), start, end);
+}
+
+/** Called by uaccess after a kernel write to a user page, so decoded code stays coherent. */
+export function flush_icache_user_page(pfn: u32): void {
+  decode_cache_invalidate_pfn(pfn);
+}

@@ -1,0 +1,56 @@
+// mm/mm_types.ts — struct mm_struct and struct vm_area_struct as raw-memory records.
+// Both live in boot-sized slabs of linear memory (no managed objects, STYLE.md §3).
+
+//   struct vm_area_struct, 64 bytes:
+//    0 vm_start u64 | 8 vm_end u64 (exclusive) | 16 vm_pgoff u64 | 24 vm_flags u64
+//   32 vm_mm u32 | 36 vm_next u32 | 40 vm_prev u32 | 44 anon_vma u32 | 48 vm_file u32
+//   52 anon_name u32 | 56 reserved u64
+@unmanaged @final
+export class VmArea {
+  vm_start: u64;
+  vm_end: u64;
+  vm_pgoff: u64;
+  vm_flags: u64;
+  vm_mm: u32;
+  vm_next: u32;
+  vm_prev: u32;
+  anon_vma: u32;
+  vm_file: u32;
+  anon_name: u32;
+  reserved: u64;
+}
+export const VMA_SIZE: u32 = 64;
+
+//   struct mm_struct, 128 bytes:
+//    0 pgd u32 (pfn) | 4 map_count u32 | 8 mmap u32 (lowest vma) | 12 mm_users u32
+//   16 start_brk | 24 brk | 32 mmap_base | 40 start_stack | 48 total_vm (pages)
+//   56 stack_vm (pages) | 64 hiwater_vm (pages) | 72 rss_anon (pages) | 80 stack_rlimit (bytes)
+//   88 mmap_cache u32 (last found vma) | 92 id u32 | 96..127 reserved
+@unmanaged @final
+export class MmStruct {
+  pgd: u32;
+  map_count: u32;
+  mmap: u32;
+  mm_users: u32;
+  start_brk: u64;
+  brk: u64;
+  mmap_base: u64;
+  start_stack: u64;
+  total_vm: u64;
+  stack_vm: u64;
+  hiwater_vm: u64;
+  rss_anon: u64;
+  stack_rlimit: u64;
+  mmap_cache: u32;
+  id: u32;
+  r0: u64;
+  r1: u64;
+  r2: u64;
+  r3: u64;
+}
+export const MM_SIZE: u32 = 128;
+
+export function mm_types_check(): void {
+  if (offsetof<VmArea>() != VMA_SIZE) ERROR("VmArea layout changed");
+  if (offsetof<MmStruct>() != MM_SIZE) ERROR("MmStruct layout changed");
+}

@@ -1,0 +1,152 @@
+// Differential test of whole guest programs: every image in userland/images/tests/ runs under
+// umwasm and must print exactly what it prints under qemu-riscv64 (same binary, same argv, same
+// environment) and exit with the same status.
+//
+// Two oracles, so a machine without qemu still tests the CPU:
+//   1. qemu-riscv64, run now (skipped with a note when it is not installed);
+//   2. tests/differential/expected/<name>.out, qemu's stdout committed to the repository.
+// The exit status each program must return is in PROGRAMS below; qemu checks that table too.
+//
+// Regenerate the expected files after changing a program (needs qemu-riscv64):
+//   UMWASM_UPDATE_EXPECTED=1 npx vitest run tests/differential/programs.test.ts
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync, accessSync, constants } from "node:fs";
+import { delimiter, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+// Images are named by their path relative to the repository root, and every process runs with
+// the root as its working directory, so argv[0] (which args.c prints) is the same everywhere.
+const imageDir = "userland/images/tests";
+const expectedDir = join(repoRoot, "tests/differential/expected");
+const umwasmCli = join(repoRoot, "build/umwasm.mjs");
+const runTimeoutMs = 60_000;
+
+// The environment every guest sees. Both runners pass the host environment through to the
+// guest the way qemu-user does, so a small explicit one keeps the output independent of the
+// machine. UMWASM_TEST checks that values with spaces and '=' survive.
+const guestEnv: Record<string, string> = {
+  PATH: "/usr/bin",
+  HOME: "/root",
+  LANG: "C",
+  UMWASM_TEST: "a=b c",
+};
+
+interface Program {
+  args: string[];
+  status: number;
+}
+
+// Every image needs an entry: adding a program means stating its arguments and exit status.
+const PROGRAMS: Record<string, Program> = {
+  args: { args: ["one", "two words", "", "--flag=x"], status: 5 },
+  atomics: { args: [], status: 0 },
+  fpfmt: { args: [], status: 0 },
+  hello: { args: [], status: 3 },
+  intops: { args: [], status: 0 },
+  recursion: { args: [], status: 0 },
+  setjmp: { args: [], status: 0 },
+};
+
+interface RunResult {
+  stdout: string;
+  stderr: string;
+  status: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+function listImages(): string[] {
+  const dir = join(repoRoot, imageDir);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((name) => !name.startsWith(".")).sort();
+}
+
+/** Finds the first of `names` that is an executable file on the host PATH. */
+function findOnPath(names: string[]): string | null {
+  const dirs = (process.env.PATH ?? "").split(delimiter).filter((d) => d !== "");
+  for (const name of names) {
+    for (const dir of dirs) {
+      const candidate = join(dir, name);
+      try {
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      } catch {
+        // Not in this directory; keep looking.
+      }
+    }
+  }
+  return null;
+}
+
+function run(command: string, argv: string[]): RunResult {
+  const r: SpawnSyncReturns<string> = spawnSync(command, argv, {
+    cwd: repoRoot,
+    env: guestEnv,
+    encoding: "utf8",
+    timeout: runTimeoutMs,
+    maxBuffer: 64 << 20,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  if (r.error) throw new Error(`${command} ${argv.join(" ")}: ${r.error.message}`);
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status, signal: r.signal };
+}
+
+function runQemu(qemu: string, name: string): RunResult {
+  return run(qemu, [`${imageDir}/${name}`, ...PROGRAMS[name].args]);
+}
+
+function runUmwasm(name: string): RunResult {
+  if (!existsSync(umwasmCli)) throw new Error(`${umwasmCli} is missing: run npm run build`);
+  return run(process.execPath, [umwasmCli, "run", `${imageDir}/${name}`, ...PROGRAMS[name].args]);
+}
+
+function describeExit(r: RunResult): string {
+  return r.signal !== null ? `signal ${r.signal}` : `status ${r.status}`;
+}
+
+const images = listImages();
+const qemu = findOnPath(["qemu-riscv64", "qemu-riscv64-static"]);
+const updateExpected = process.env.UMWASM_UPDATE_EXPECTED === "1";
+
+describe("guest test programs", () => {
+  it("has images, each with an entry in PROGRAMS", () => {
+    expect(images.length).toBeGreaterThan(0);
+    expect(images.filter((name) => !(name in PROGRAMS))).toEqual([]);
+    expect(Object.keys(PROGRAMS).filter((name) => !images.includes(name))).toEqual([]);
+  });
+});
+
+const qemuSkipReason = "qemu-riscv64 not installed: apt-get install qemu-user-static";
+if (qemu === null) console.log(`tests/differential/programs: ${qemuSkipReason}`);
+
+(qemu === null ? describe.skip : describe)(`against qemu-riscv64 (${qemu ?? qemuSkipReason})`, () => {
+  for (const name of images) {
+    it(`qemu runs ${name} with the expected status and output`, () => {
+      const q = runQemu(qemu!, name);
+      expect(describeExit(q), `stderr from qemu:\n${q.stderr}`).toBe(`status ${PROGRAMS[name].status}`);
+      const expectedFile = join(expectedDir, `${name}.out`);
+      if (updateExpected) writeFileSync(expectedFile, q.stdout);
+      expect(q.stdout).toBe(readFileSync(expectedFile, "utf8"));
+    });
+
+    it(`umwasm matches qemu on ${name}`, () => {
+      const q = runQemu(qemu!, name);
+      const u = runUmwasm(name);
+      expect(u.stdout, `stderr from umwasm:\n${u.stderr}`).toBe(q.stdout);
+      expect(describeExit(u)).toBe(describeExit(q));
+    });
+  }
+});
+
+describe("against the committed expected output", () => {
+  for (const name of images) {
+    it(`umwasm runs ${name} as recorded`, () => {
+      const expectedFile = join(expectedDir, `${name}.out`);
+      expect(existsSync(expectedFile), `${expectedFile} is missing`).toBe(true);
+      const u = runUmwasm(name);
+      expect(u.stdout, `stderr from umwasm:\n${u.stderr}`).toBe(readFileSync(expectedFile, "utf8"));
+      expect(describeExit(u)).toBe(`status ${PROGRAMS[name].status}`);
+    });
+  }
+});
