@@ -46,7 +46,8 @@ export function mm_alloc(): MmStruct | null {
   mm.pgd = pgd;
   mm.mm_users = 1;
   mm.id = mm_next_id++;
-  mm.mmap_base = TASK_SIZE - (128 << 20) - stack_guard_gap;
+  // mmap_base() without randomisation: the stack gap is max(RLIMIT_STACK + guard, 128 MiB).
+  mm.mmap_base = TASK_SIZE - (128 << 20);
   mm.stack_rlimit = 8 << 20;
   return mm;
 }

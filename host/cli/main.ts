@@ -1,1 +1,38 @@
-console.log("umwasm");
+// host/cli/main.ts — the `umwasm` command: wires the host port, the core and the kernel.
+import { runCommand } from "./commands/run";
+import { UsageError } from "./options";
+
+const USAGE = `usage: umwasm <command> [options]
+
+commands:
+  run [options] <elf> [args...]   run a static riscv64 Linux program
+  help                            show this help
+
+Run 'umwasm run --help' for the options of run.`;
+
+function main(argv: string[]): number {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case "run":
+      return runCommand(rest);
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(USAGE + "\n");
+      return cmd === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command '${cmd}'\n\n${USAGE}`);
+  }
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  if (e instanceof UsageError) {
+    process.stderr.write(`umwasm: ${e.message}\n`);
+    process.exitCode = 2;
+  } else {
+    throw e;
+  }
+}

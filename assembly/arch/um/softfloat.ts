@@ -572,20 +572,77 @@ export function f64_sqrt(a: u64, rm: u32): u64 {
   return r;
 }
 
-export function f64_fmadd(a: u64, b: u64, c: u64, rm: u32): u64 {
+/** The error of the binary64 sum s = RN(x + y): x + y - s exactly (TwoSum, Knuth). */
+@inline function two_sum_err(x: f64, y: f64, s: f64): f64 {
+  const bv = s - x;
+  return (x - (s - bv)) + (y - bv);
+}
+
+/** The error of the binary64 product p = RN(x * y): x * y - p exactly (Dekker's TwoProduct with
+ *  Veltkamp splitting, since wasm has no fma), given no overflow or underflow. */
+@inline function two_product_err(x: f64, y: f64, p: f64): f64 {
+  const cx = x * 134217729.0; // 2^27 + 1
+  const xh = cx - (cx - x);
+  const xl = x - xh;
+  const cy = y * 134217729.0;
+  const yh = cy - (cy - y);
+  const yl = y - yh;
+  return ((xh * yh - p) + xh * yl + xl * yh) + xl * yl;
+}
+
+/** RNE fma without the integer path, after Boldo & Melquiond's emulated FMA ("Emulation of FMA
+ *  and correctly rounded sums: proved algorithms using rounding to odd", IEEE TC 2008):
+ *  a*b = uh + ul exactly, c + uh = th + tl exactly, v = round-to-odd(tl + ul), result RN(th + v).
+ *  Operands' exponents within 2^+-450 keep ul and the splitting exact; a result that is not a
+ *  finite normal, or an inexact tail, returns F64_CANON_NAN (never a fast result): go soft. */
+function fma_rne_fast(a: u64, b: u64, c: u64): u64 {
+  if (<u32>((a >> 52) & 0x7ff) - 573 > 900 || <u32>((b >> 52) & 0x7ff) - 573 > 900) return F64_CANON_NAN;
+  const x = reinterpret<f64>(a);
+  const y = reinterpret<f64>(b);
+  const z = reinterpret<f64>(c);
+  const uh = x * y;
+  const ul = two_product_err(x, y, uh);
+  const th = z + uh;
+  const tl = two_sum_err(z, uh, th);
+  const s = tl + ul;
+  const e2 = two_sum_err(tl, ul, s);
+  let v = s;
+  if (e2 != 0) {
+    const sb = reinterpret<u64>(s);
+    if ((sb & 1) == 0) v = reinterpret<f64>((s > 0) == (e2 > 0) ? sb + 1 : sb - 1);
+  }
+  const r = th + v;
+  const m = abs<f64>(r);
+  if (!(m > F64_MIN_NORMAL && m < Infinity)) return F64_CANON_NAN;
+  // An inexact tail (e2 != 0) makes the whole sum inexact: the tail is below ulp(th) scale
+  // and needs more than 53 bits, so th + tail has no 53-bit representation.
+  if (e2 != 0 || two_sum_err(th, v, r) != 0) fflags_acc |= FLAG_NX;
+  return reinterpret<u64>(r);
+}
+
+/** a * b + c for the four binary64 fused forms (signs already applied). */
+@inline function f64_fma(a: u64, b: u64, c: u64, rm: u32): u64 {
+  if (rm == RM_RNE) {
+    const r = fma_rne_fast(a, b, c);
+    if (r != F64_CANON_NAN) return r;
+  }
   return fma_soft(a, b, c, rm, true);
 }
 
+export function f64_fmadd(a: u64, b: u64, c: u64, rm: u32): u64 {
+  return f64_fma(a, b, c, rm);
+}
+
 export function f64_fmsub(a: u64, b: u64, c: u64, rm: u32): u64 {
-  return fma_soft(a, b, c ^ F64_SIGN, rm, true);
+  return f64_fma(a, b, c ^ F64_SIGN, rm);
 }
 
 export function f64_fnmsub(a: u64, b: u64, c: u64, rm: u32): u64 {
-  return fma_soft(a ^ F64_SIGN, b, c, rm, true);
+  return f64_fma(a ^ F64_SIGN, b, c, rm);
 }
 
 export function f64_fnmadd(a: u64, b: u64, c: u64, rm: u32): u64 {
-  return fma_soft(a ^ F64_SIGN, b, c ^ F64_SIGN, rm, true);
+  return f64_fma(a ^ F64_SIGN, b, c ^ F64_SIGN, rm);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,88 @@
+// kernel/exec.ts — execve: a fresh address space, the ELF image in it, the registers reset.
+// Follows fs/exec.c (6.18) in order: build the new mm, let the binary loader fill it, and
+// only then replace the old one (a failed exec leaves the caller's image intact).
+
+import type { Kernel } from "./kernel";
+import type { Task } from "./task";
+import { load_elf_binary, ExecMm, ElfLoadResult } from "./binfmt_elf";
+import { TASK_SIZE } from "./exec_stack";
+import { ENOMEM } from "./errno";
+
+const MAP_PRIVATE = 0x02;
+const MAP_FIXED = 0x10;
+const MAP_ANONYMOUS = 0x20;
+
+/** AT_HWCAP: one bit per single-letter extension, 'a' = bit 0 (arch/riscv cpufeature.c). */
+export const HWCAP_RV64IMAFDC = ["i", "m", "a", "f", "d", "c"]
+  .reduce((v, c) => v | (1 << (c.charCodeAt(0) - 97)), 0);
+
+export interface ExecRequest {
+  file: Uint8Array;
+  /** The path as the caller named it (AT_EXECFN, argv[0] is separate). */
+  filename: string;
+  /** Absolute path of the executable (/proc/self/exe). */
+  exe: string;
+  argv: string[];
+  envp: string[];
+}
+
+/** The loader's view of an mm in the core. */
+function exec_mm(k: Kernel, mm: number): ExecMm {
+  const core = k.machine.core;
+  return {
+    map_fixed(addr, len, prot, flags) {
+      const r = BigInt.asIntN(64, core.sys_mmap(mm, BigInt(addr), BigInt(len), prot, flags | MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED));
+      return r < 0n ? Number(r) : 0;
+    },
+    poke(addr, bytes) {
+      return k.machine.writeUser(mm, BigInt(addr), bytes) ? 0 : -14;
+    },
+    protect(addr, len, prot) {
+      return core.sys_mprotect(mm, BigInt(addr), BigInt(len), prot);
+    },
+  };
+}
+
+/** Replace task's image with req's program. Returns null, or the error with a message. */
+export function do_execve(k: Kernel, task: Task, req: ExecRequest): { errno: number; message: string } | null {
+  const m = k.machine;
+  const mm = m.mmNew();
+  if (mm === 0) return { errno: ENOMEM, message: "out of memory creating the address space" };
+  const random_bytes = new Uint8Array(16);
+  k.random.fill(random_bytes);
+  const stack_limit = k.stack_limit(task);
+  const r = load_elf_binary({
+    file: req.file, filename: req.filename, argv: req.argv, envp: req.envp, random_bytes,
+    uid: task.uid, euid: task.uid, gid: task.gid, egid: task.gid, secure: false,
+    stack_top: TASK_SIZE, stack_limit_bytes: stack_limit, hwcap: HWCAP_RV64IMAFDC, clktck: 100,
+  }, exec_mm(k, mm));
+  if ("errno" in r) {
+    m.mmDestroy(mm);
+    return r;
+  }
+  // Point of no return: the new image replaces the old.
+  if (task.mm) m.mmDestroy(task.mm);
+  task.mm = mm;
+  m.core.mm_set_brk(mm, BigInt(r.start_brk));
+  m.core.mm_set_stack_rlimit(mm, BigInt(stack_limit));
+  start_thread(k, task, r);
+  task.exe = req.exe;
+  task.comm = comm_of(req.filename);
+  return null;
+}
+
+/** start_thread (arch/riscv/kernel/process.c): every register zero but pc and sp. */
+function start_thread(k: Kernel, task: Task, r: ElfLoadResult): void {
+  const m = k.machine;
+  for (let i = 1; i < 32; i++) m.setX(task.hart, i, 0n);
+  for (let i = 0; i < 32; i++) m.setF(task.hart, i, 0n);
+  m.setFcsr(task.hart, 0);
+  m.setX(task.hart, 2, BigInt(r.sp));
+  m.setPc(task.hart, BigInt(r.entry));
+}
+
+/** The task's comm: the file name's last component, 15 bytes at most (TASK_COMM_LEN - 1). */
+function comm_of(filename: string): string {
+  const base = filename.slice(filename.lastIndexOf("/") + 1);
+  return base.slice(0, 15);
+}

@@ -1,0 +1,85 @@
+// kernel/task.ts — struct task_struct, the parts this kernel has so far.
+// A task owns a hart (its registers in the core) and shares an mm (its address space, also in
+// the core). Resource limits and the robust-list/clear-tid pointers are kept for the syscalls
+// that read them; process-level state grows here as fork/exec/signals arrive.
+
+import type { File } from "./fs/file";
+
+export const RLIMIT_CPU = 0;
+export const RLIMIT_FSIZE = 1;
+export const RLIMIT_DATA = 2;
+export const RLIMIT_STACK = 3;
+export const RLIMIT_CORE = 4;
+export const RLIMIT_RSS = 5;
+export const RLIMIT_NPROC = 6;
+export const RLIMIT_NOFILE = 7;
+export const RLIMIT_MEMLOCK = 8;
+export const RLIMIT_AS = 9;
+export const RLIMIT_LOCKS = 10;
+export const RLIMIT_SIGPENDING = 11;
+export const RLIMIT_MSGQUEUE = 12;
+export const RLIMIT_NICE = 13;
+export const RLIMIT_RTPRIO = 14;
+export const RLIMIT_RTTIME = 15;
+export const RLIM_NLIMITS = 16;
+export const RLIM_INFINITY = 0xffff_ffff_ffff_ffffn;
+
+export interface Rlimit {
+  cur: bigint;
+  max: bigint;
+}
+
+/** init's limits (include/asm-generic/resource.h INIT_RLIMITS; NPROC and SIGPENDING as
+ *  fork_init() derives them for this machine's memory). */
+export function init_rlimits(max_threads: number): Rlimit[] {
+  const inf = RLIM_INFINITY;
+  const r: Rlimit[] = [];
+  for (let i = 0; i < RLIM_NLIMITS; i++) r.push({ cur: inf, max: inf });
+  r[RLIMIT_STACK] = { cur: 8n << 20n, max: inf };
+  r[RLIMIT_CORE] = { cur: 0n, max: inf };
+  r[RLIMIT_NPROC] = { cur: BigInt(max_threads >> 1), max: BigInt(max_threads >> 1) };
+  r[RLIMIT_NOFILE] = { cur: 1024n, max: 4096n };
+  r[RLIMIT_MEMLOCK] = { cur: 8n << 20n, max: 8n << 20n };
+  r[RLIMIT_SIGPENDING] = { cur: BigInt(max_threads >> 1), max: BigInt(max_threads >> 1) };
+  r[RLIMIT_MSGQUEUE] = { cur: 819200n, max: 819200n };
+  r[RLIMIT_NICE] = { cur: 0n, max: 0n };
+  r[RLIMIT_RTPRIO] = { cur: 0n, max: 0n };
+  return r;
+}
+
+export type ExitState =
+  | { kind: "running" }
+  | { kind: "exited"; code: number }
+  | { kind: "signaled"; signo: number; core: boolean };
+
+export class Task {
+  pid: number;
+  tgid: number;
+  /** The core's hart (register block) of this task. */
+  hart: number;
+  /** The core's mm_struct of this task's address space. */
+  mm: number;
+  comm: string;
+  /** Absolute path of the executable, for /proc/self/exe. */
+  exe: string;
+  fds: (File | null)[] = [];
+  rlim: Rlimit[];
+  clear_child_tid = 0n;
+  robust_list = 0n;
+  robust_list_len = 0n;
+  state: ExitState = { kind: "running" };
+  /** Instructions retired, final once the task has exited. */
+  instret = 0n;
+  uid = 0;
+  gid = 0;
+
+  constructor(pid: number, hart: number, mm: number, rlim: Rlimit[]) {
+    this.pid = pid;
+    this.tgid = pid;
+    this.hart = hart;
+    this.mm = mm;
+    this.comm = "";
+    this.exe = "";
+    this.rlim = rlim;
+  }
+}
