@@ -6,6 +6,7 @@ const USAGE = `usage: umwasm <command> [options]
 
 commands:
   run [options] <elf> [args...]   run a static riscv64 Linux program
+  boot                            boot the default image to a shell (not available yet)
   help                            show this help
 
 Run 'umwasm run --help' for the options of run.`;
@@ -15,6 +16,11 @@ function main(argv: string[]): number {
   switch (cmd) {
     case "run":
       return runCommand(rest);
+    case "boot":
+      // Booting to a shell needs processes, a VFS and a tty (issue 5); say so plainly.
+      process.stderr.write("umwasm boot: not available yet: booting the default image to a shell arrives with\n" +
+        "processes, files and the console tty. Use 'umwasm run <elf>' to run a static riscv64 program.\n");
+      return 1;
     case undefined:
     case "help":
     case "--help":

@@ -47,6 +47,7 @@ const F64_QUIET: u64 = 0x0008000000000000;
 const F64_FRAC: u64 = 0x000fffffffffffff;
 const F64_HIDDEN: u64 = 0x0010000000000000;
 const F64_MIN_NORMAL: f64 = 2.2250738585072014e-308; // 2^-1022
+const F64_MAX: f64 = 1.7976931348623157e308;
 
 const TWO_P52: f64 = 4503599627370496.0;
 const TWO_P53_I: i64 = 9007199254740992;
@@ -176,6 +177,24 @@ function shift_right_jam128(hi: u64, lo: u64, d: i32): u64 {
 /** The 53-bit integer significand of a finite binary64 (hidden bit included when normal). */
 @inline function sig53(x: u64): u64 {
   return (x & F64_FRAC) | ((x & F64_INF) != 0 ? F64_HIDDEN : 0);
+}
+
+/** The error of the binary64 sum s = RN(x + y): x + y - s exactly (TwoSum, Knuth). */
+@inline function two_sum_err(x: f64, y: f64, s: f64): f64 {
+  const bv = s - x;
+  return (x - (s - bv)) + (y - bv);
+}
+
+/** The error of the binary64 product p = RN(x * y): x * y - p exactly (Dekker's TwoProduct with
+ *  Veltkamp splitting, since wasm has no fma), given no overflow or underflow. */
+@inline function two_product_err(x: f64, y: f64, p: f64): f64 {
+  const cx = x * 134217729.0; // 2^27 + 1
+  const xh = cx - (cx - x);
+  const xl = x - xh;
+  const cy = y * 134217729.0;
+  const yh = cy - (cy - y);
+  const yl = y - yh;
+  return ((xh * yh - p) + xh * yl + xl * yh) + xl * yl;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -494,8 +513,7 @@ export function f64_add(a: u64, b: u64, rm: u32): u64 {
     if (abs<f64>(s) < Infinity) {
       // TwoSum (Knuth): s + err == x + y exactly. A sum never underflows inexactly, so NX is
       // the only possible flag. A non-finite err means an intermediate overflowed: go soft.
-      const bv = s - x;
-      const err = (x - (s - bv)) + (y - bv);
+      const err = two_sum_err(x, y, s);
       if (err == 0) return reinterpret<u64>(s);
       if (abs<f64>(err) < Infinity) {
         fflags_acc |= FLAG_NX;
@@ -527,35 +545,50 @@ export function f64_mul(a: u64, b: u64, rm: u32): u64 {
 }
 
 export function f64_div(a: u64, b: u64, rm: u32): u64 {
-  if (rm == RM_RNE) {
-    const x = reinterpret<f64>(a);
-    const y = reinterpret<f64>(b);
-    const q = x / y;
-    const m = abs<f64>(q);
-    if (m > F64_MIN_NORMAL && m < Infinity) {
-      // Exact iff q * b == a, i.e. the odd parts multiply up (q is within an ulp of a / b).
-      const qb = reinterpret<u64>(q);
-      if (odd_product(sig53(qb), sig53(b)) != odd_part(sig53(a))) fflags_acc |= FLAG_NX;
-      return qb;
-    }
-    if (x == 0 && y != 0 && abs<f64>(y) < Infinity) return reinterpret<u64>(q);
+  const x = reinterpret<f64>(a);
+  const y = reinterpret<f64>(b);
+  const q = x / y;
+  const m = abs<f64>(q);
+  // A normal quotient below the largest finite value: no UF, no OF, and room for one ulp up.
+  if (m > F64_MIN_NORMAL && m < F64_MAX) {
+    // Exact iff q * b == a, i.e. the odd parts multiply up (q is within an ulp of a / b).
+    const qb = reinterpret<u64>(q);
+    if (odd_product(sig53(qb), sig53(b)) == odd_part(sig53(a))) return qb;
+    fflags_acc |= FLAG_NX;
+    // A quotient is never a tie (its odd part would need 54 bits), so RMM equals RNE.
+    if (rm == RM_RNE || rm == RM_RMM) return qb;
+    return redirect(qb, q < 0, product_exceeds(qb & ~F64_SIGN, b & ~F64_SIGN, a & ~F64_SIGN), rm);
   }
+  if (x == 0 && y != 0 && abs<f64>(y) < Infinity) return reinterpret<u64>(q);
   return div_soft(a, b, rm, true);
 }
 
-/** True when r * r > a, for a positive finite binary64 a and r its RNE square root. */
-function square_exceeds(a: u64, r: u64): bool {
-  unpack(a, true);
-  const ea = unp_exp;
-  const sa = unp_sig;
-  unpack(r, true);
-  const lo = mul_wide(unp_sig, unp_sig); // r * r = (wide_hi, lo) * 2^(2 er - 124)
+/** True when x * y > a, for positive finite binary64 values whose exponents satisfy
+ *  ea - ex - ey in -1..2 (x * y is a rounded quotient times divisor, or a root squared). */
+function product_exceeds(x: u64, y: u64, a: u64): bool {
+  unpack(x, true);
+  const ex = unp_exp;
+  const sx = unp_sig;
+  unpack(y, true);
+  const ey = unp_exp;
+  const lo = mul_wide(sx, unp_sig); // x * y = (wide_hi, lo) * 2^(ex + ey - 124)
   const hi = wide_hi;
-  // At that scale a = sa << (62 + ea - 2 er), and ea - 2 er is -1, 0 or 1.
-  const sh = <u64>(62 + ea - 2 * unp_exp);
-  const ahi = sa >> (64 - sh);
-  const alo = sa << sh;
+  unpack(a, true);
+  // At that scale a = sig << (62 + ea - ex - ey), a shift of 61..64.
+  const sh = <u64>(62 + unp_exp - ex - ey);
+  const ahi = sh >= 64 ? unp_sig : unp_sig >> (64 - sh);
+  const alo = sh >= 64 ? 0 : unp_sig << sh;
   return hi > ahi || (hi == ahi && lo > alo);
+}
+
+/** Moves r, the RNE result of an inexact operation that is a finite normal below the largest
+ *  finite value, to its other neighbour when rm asks for it. mag_above: |r| > |exact|.
+ *  RMM keeps r: callers use this only where the exact value is never a tie (div, sqrt). */
+@inline function redirect(r: u64, neg: bool, mag_above: bool, rm: u32): u64 {
+  if (rm == RM_RTZ) return mag_above ? r - 1 : r;
+  if (rm == RM_RDN) return neg ? (mag_above ? r : r + 1) : (mag_above ? r - 1 : r);
+  if (rm == RM_RUP) return neg ? (mag_above ? r - 1 : r) : (mag_above ? r : r + 1);
+  return r;
 }
 
 export function f64_sqrt(a: u64, rm: u32): u64 {
@@ -566,28 +599,7 @@ export function f64_sqrt(a: u64, rm: u32): u64 {
   fflags_acc |= FLAG_NX;
   // A square root is never a tie, so RMM equals RNE; a directed mode moves at most one ulp.
   if (rm == RM_RNE || rm == RM_RMM) return r;
-  const above = square_exceeds(a, r);
-  if (above && (rm == RM_RTZ || rm == RM_RDN)) return r - 1;
-  if (!above && rm == RM_RUP) return r + 1;
-  return r;
-}
-
-/** The error of the binary64 sum s = RN(x + y): x + y - s exactly (TwoSum, Knuth). */
-@inline function two_sum_err(x: f64, y: f64, s: f64): f64 {
-  const bv = s - x;
-  return (x - (s - bv)) + (y - bv);
-}
-
-/** The error of the binary64 product p = RN(x * y): x * y - p exactly (Dekker's TwoProduct with
- *  Veltkamp splitting, since wasm has no fma), given no overflow or underflow. */
-@inline function two_product_err(x: f64, y: f64, p: f64): f64 {
-  const cx = x * 134217729.0; // 2^27 + 1
-  const xh = cx - (cx - x);
-  const xl = x - xh;
-  const cy = y * 134217729.0;
-  const yh = cy - (cy - y);
-  const yl = y - yh;
-  return ((xh * yh - p) + xh * yl + xl * yh) + xl * yl;
+  return redirect(r, false, product_exceeds(r, r, a), rm);
 }
 
 /** RNE fma without the integer path, after Boldo & Melquiond's emulated FMA ("Emulation of FMA
@@ -652,8 +664,7 @@ export function f64_fnmadd(a: u64, b: u64, c: u64, rm: u32): u64 {
  *  Round-to-odd: when inexact, an even s moves one ulp toward the exact sum, so the low bit
  *  becomes sticky; 53 >= 24 + 2 bits then makes the second rounding exact in every mode. */
 function f32_round_sum(s: f64, x: f64, y: f64, rm: u32): u32 {
-  const bv = s - x;
-  const err = (x - (s - bv)) + (y - bv);
+  const err = two_sum_err(x, y, s);
   let sb = reinterpret<u64>(s);
   if (err != 0) {
     if ((sb & 1) == 0) sb = (s > 0) == (err > 0) ? sb + 1 : sb - 1;
@@ -669,6 +680,15 @@ export function f32_add(a: u32, b: u32, rm: u32): u32 {
   const s = x + y;
   // Binary32 sums cannot overflow binary64: a non-finite s means a NaN or infinite operand.
   if (!(abs<f64>(s) < Infinity)) return <u32>add_special(<u64>a, <u64>b, false);
+  if (rm == RM_RNE) {
+    // Addition rounded to binary64 then binary32 is correctly rounded (53 >= 2 * 24 + 2).
+    const r = <f32>s;
+    const m = abs<f32>(r);
+    if (m > F32_MIN_NORMAL && m < <f32>Infinity) {
+      if (<f64>r != s || two_sum_err(x, y, s) != 0) fflags_acc |= FLAG_NX;
+      return reinterpret<u32>(r);
+    }
+  }
   return f32_round_sum(s, x, y, rm);
 }
 
@@ -683,18 +703,34 @@ export function f32_mul(a: u32, b: u32, rm: u32): u32 {
 }
 
 export function f32_div(a: u32, b: u32, rm: u32): u32 {
+  // Zero, infinite and NaN operands follow IEEE's special rules on the integer path.
+  if ((a & ~F32_SIGN) - 1 >= F32_INF - 1 || (b & ~F32_SIGN) - 1 >= F32_INF - 1) {
+    return <u32>div_soft(<u64>a, <u64>b, rm, false);
+  }
+  const x = <f64>reinterpret<f32>(a);
+  const y = <f64>reinterpret<f32>(b);
+  const q = x / y;
   if (rm == RM_RNE) {
-    const x = <f64>reinterpret<f32>(a);
-    const y = <f64>reinterpret<f32>(b);
     // Division rounded to binary64 then binary32 is correctly rounded (53 >= 2 * 24 + 2).
-    const r = <f32>(x / y);
+    const r = <f32>q;
     const m = abs<f32>(r);
     if (m > F32_MIN_NORMAL && m < <f32>Infinity) {
       if (<f64>r * y != x) fflags_acc |= FLAG_NX; // r * y is exact in binary64
       return reinterpret<u32>(r);
     }
   }
-  return <u32>div_soft(<u64>a, <u64>b, rm, false);
+  // Round q to odd, then to binary32. The residual x - q*y = (x - ph) - pl is exact: q*y =
+  // ph + pl by TwoProduct, and x - ph by Sterbenz. The exact quotient exceeds q iff the
+  // residual has the sign of y.
+  const ph = q * y;
+  const pl = two_product_err(q, y, ph);
+  const d = x - ph;
+  let qb = reinterpret<u64>(q);
+  if (d != pl && (qb & 1) == 0) {
+    const true_above = (d > pl) == (y > 0);
+    qb = true_above == (q > 0) ? qb + 1 : qb - 1;
+  }
+  return f64_to_f32(qb, rm);
 }
 
 export function f32_sqrt(a: u32, rm: u32): u32 {
