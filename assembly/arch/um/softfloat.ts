@@ -12,11 +12,14 @@
 // Why two paths: wasm's own f32/f64 add, mul, div, sqrt and conversions are exact IEEE
 // round-to-nearest-even, so the common case (RNE, ordinary operands) runs natively and only
 // has to find out whether the result was inexact: TwoSum for add/sub, an odd-part product test
-// for binary64 mul/div/sqrt, and binary64 (exact for 24-bit products) for binary32. Binary32
-// add and fma go through binary64 with round-to-odd, which is exact for every mode. Everything
-// else (directed modes, binary64 fma, tiny/huge/special operands) takes the exact integer path:
-// operands unpack to (sign, exponent, 63-bit significand with its leading 1 at bit 62), one core
-// routine per operation computes a sticky result, and round_pack() rounds it to either format.
+// for binary64 mul/div/sqrt, an emulated fma (Dekker product, TwoSum, round-to-odd) for binary64
+// fma, and binary64 (exact for 24-bit products) for binary32. Binary32 add, div and fma in any
+// mode go through binary64 rounded to odd, then one rounding to binary32; binary64 div and sqrt
+// in directed modes move the RNE result one ulp after an exact 128-bit residual test. Everything
+// else (directed add/mul/fma, tiny/huge/special operands) takes the exact integer path: operands
+// unpack to (sign, exponent, 63-bit significand with its leading 1 at bit 62), one core routine
+// per operation computes a sticky result, and round_pack() rounds it to either format.
+// Checked by tests/softfloat: ~47k vectors from the RISC-V FPU (QEMU), result and fflags.
 // No allocation, no managed objects, no engine-dependent Math: safe under --runtime stub.
 
 /** Accrued exception flags; every operation ORs its flags in and never clears them. */
