@@ -31,18 +31,18 @@ export function cpu_init(): void {
   scratch_slot = heap.alloc(SLOT_SIZE);
 }
 
-// Registers and slot fields.
-@inline function rx(h: usize, r: u32): u64 {
-  return load<u64>(h + (<usize>r << 3));
+// Registers (by byte offset in the hart, as the decoder stores them) and slot fields.
+@inline function rx(h: usize, off: u32): u64 {
+  return load<u64>(h + <usize>off);
 }
-@inline function wx(h: usize, r: u32, v: u64): void {
-  store<u64>(h + (<usize>r << 3), v);
+@inline function wx(h: usize, off: u32, v: u64): void {
+  store<u64>(h + <usize>off, v);
 }
-@inline function rf(h: usize, r: u32): u64 {
-  return load<u64>(h + HART_F + (<usize>r << 3));
+@inline function rf(h: usize, off: u32): u64 {
+  return load<u64>(h + <usize>off);
 }
-@inline function wf(h: usize, r: u32, v: u64): void {
-  store<u64>(h + HART_F + (<usize>r << 3), v);
+@inline function wf(h: usize, off: u32, v: u64): void {
+  store<u64>(h + <usize>off, v);
 }
 /** A single read through NaN-unboxing: anything not boxed in ones is the canonical NaN. */
 @inline function rfs(h: usize, r: u32): u32 {
@@ -56,16 +56,19 @@ export function cpu_init(): void {
   return <u64><i64><i32><u32>v;
 }
 @inline function s_rd(s: usize): u32 {
-  return <u32>load<u8>(s, 3);
+  return <u32>load<u16>(s, 2);
 }
 @inline function s_rs1(s: usize): u32 {
-  return <u32>load<u8>(s, 4);
+  return <u32>load<u16>(s, 4);
 }
 @inline function s_rs2(s: usize): u32 {
-  return <u32>load<u8>(s, 5);
+  return <u32>load<u16>(s, 6);
 }
 @inline function s_rs3(s: usize): u32 {
-  return <u32>load<u8>(s, 6);
+  return <u32>load<u16>(s, 12);
+}
+@inline function s_rm(s: usize): u32 {
+  return <u32>load<u8>(s, 14);
 }
 @inline function s_imm(s: usize): u64 {
   return <u64><i64>load<i32>(s, 8);
@@ -83,7 +86,7 @@ export function cpu_init(): void {
 
 /** The hart's rounding mode for slot s: the static rm, or frm when dynamic (7). */
 @inline function fp_rm(h: usize, s: usize): u32 {
-  const rm = <u32>load<u8>(s, 7);
+  const rm = s_rm(s);
   return rm == 7 ? (load<u32>(h, HART_FCSR) >> 5) & 7 : rm;
 }
 
@@ -250,20 +253,23 @@ export function cpu_run(h: usize, budget: u32): i32 {
       page = vpn;
     }
     let s = dp + (<usize>(<u32>pc & 4094) << 3);
-    if (load<u16>(s) == D.OP_NONE) {
+    let w = load<u32>(s);
+    if ((w & 0xff) == D.OP_NONE) {
       s = decode_at(s, pc, fhost);
       page = NO_PAGE;
       if (s == 0) return stop_fault(h, pc, n);
+      w = load<u32>(s);
     }
-    const len = <u64>load<u8>(s, 2);
-    switch (<i32>load<u16>(s)) {
+    const len = <u64>((w >> 8) & 0xff);
+    const rd = w >> 16;
+    switch (<i32>(w & 0xff)) {
       case D.OP_ILLEGAL: return stop_illegal(h, pc, n);
-      case D.OP_LUI: wx(h, s_rd(s), s_imm(s)); break;
-      case D.OP_AUIPC: wx(h, s_rd(s), pc + s_imm(s)); break;
-      case D.OP_JAL: wx(h, s_rd(s), pc + len); pc += s_imm(s); n++; continue;
+      case D.OP_LUI: wx(h, rd, s_imm(s)); break;
+      case D.OP_AUIPC: wx(h, rd, pc + s_imm(s)); break;
+      case D.OP_JAL: wx(h, rd, pc + len); pc += s_imm(s); n++; continue;
       case D.OP_JALR: {
         const t = (rx(h, s_rs1(s)) + s_imm(s)) & ~(<u64>1);
-        wx(h, s_rd(s), pc + len);
+        wx(h, rd, pc + len);
         pc = t; n++; continue;
       }
       case D.OP_BEQ: if (rx(h, s_rs1(s)) == rx(h, s_rs2(s))) { pc += s_imm(s); n++; continue; } break;
@@ -274,7 +280,7 @@ export function cpu_run(h: usize, budget: u32): i32 {
       case D.OP_BGEU: if (rx(h, s_rs1(s)) >= rx(h, s_rs2(s))) { pc += s_imm(s); n++; continue; } break;
       case D.OP_LB: case D.OP_LH: case D.OP_LW: case D.OP_LD:
       case D.OP_LBU: case D.OP_LHU: case D.OP_LWU: {
-        const op = <i32>load<u16>(s);
+        const op = <i32>(w & 0xff);
         const a = rx(h, s_rs1(s)) + s_imm(s);
         const size: u32 = op == D.OP_LB || op == D.OP_LBU ? 1 : op == D.OP_LH || op == D.OP_LHU ? 2 : op == D.OP_LD ? 8 : 4;
         const p = tlb_host(tlb_r, a, size);
@@ -289,11 +295,11 @@ export function cpu_run(h: usize, budget: u32): i32 {
         if (op == D.OP_LB) v = <u64><i64><i8>v;
         else if (op == D.OP_LH) v = <u64><i64><i16>v;
         else if (op == D.OP_LW) v = sx32(v);
-        wx(h, s_rd(s), v);
+        wx(h, rd, v);
         break;
       }
       case D.OP_SB: case D.OP_SH: case D.OP_SW: case D.OP_SD: {
-        const size: u32 = 1 << (<u32>load<u16>(s) - D.OP_SB);
+        const size: u32 = 1 << ((w & 0xff) - D.OP_SB);
         const a = rx(h, s_rs1(s)) + s_imm(s);
         const v = rx(h, s_rs2(s));
         const p = tlb_host(tlb_w, a, size);
@@ -309,64 +315,64 @@ export function cpu_run(h: usize, budget: u32): i32 {
         }
         break;
       }
-      case D.OP_ADDI: wx(h, s_rd(s), rx(h, s_rs1(s)) + s_imm(s)); break;
-      case D.OP_SLTI: wx(h, s_rd(s), <i64>rx(h, s_rs1(s)) < <i64>s_imm(s) ? 1 : 0); break;
-      case D.OP_SLTIU: wx(h, s_rd(s), rx(h, s_rs1(s)) < s_imm(s) ? 1 : 0); break;
-      case D.OP_XORI: wx(h, s_rd(s), rx(h, s_rs1(s)) ^ s_imm(s)); break;
-      case D.OP_ORI: wx(h, s_rd(s), rx(h, s_rs1(s)) | s_imm(s)); break;
-      case D.OP_ANDI: wx(h, s_rd(s), rx(h, s_rs1(s)) & s_imm(s)); break;
-      case D.OP_SLLI: wx(h, s_rd(s), rx(h, s_rs1(s)) << s_imm(s)); break;
-      case D.OP_SRLI: wx(h, s_rd(s), rx(h, s_rs1(s)) >> s_imm(s)); break;
-      case D.OP_SRAI: wx(h, s_rd(s), <u64>(<i64>rx(h, s_rs1(s)) >> <i64>s_imm(s))); break;
-      case D.OP_ADD: wx(h, s_rd(s), rx(h, s_rs1(s)) + rx(h, s_rs2(s))); break;
-      case D.OP_SUB: wx(h, s_rd(s), rx(h, s_rs1(s)) - rx(h, s_rs2(s))); break;
-      case D.OP_SLL: wx(h, s_rd(s), rx(h, s_rs1(s)) << (rx(h, s_rs2(s)) & 63)); break;
-      case D.OP_SLT: wx(h, s_rd(s), <i64>rx(h, s_rs1(s)) < <i64>rx(h, s_rs2(s)) ? 1 : 0); break;
-      case D.OP_SLTU: wx(h, s_rd(s), rx(h, s_rs1(s)) < rx(h, s_rs2(s)) ? 1 : 0); break;
-      case D.OP_XOR: wx(h, s_rd(s), rx(h, s_rs1(s)) ^ rx(h, s_rs2(s))); break;
-      case D.OP_SRL: wx(h, s_rd(s), rx(h, s_rs1(s)) >> (rx(h, s_rs2(s)) & 63)); break;
-      case D.OP_SRA: wx(h, s_rd(s), <u64>(<i64>rx(h, s_rs1(s)) >> <i64>(rx(h, s_rs2(s)) & 63))); break;
-      case D.OP_OR: wx(h, s_rd(s), rx(h, s_rs1(s)) | rx(h, s_rs2(s))); break;
-      case D.OP_AND: wx(h, s_rd(s), rx(h, s_rs1(s)) & rx(h, s_rs2(s))); break;
-      case D.OP_ADDIW: wx(h, s_rd(s), sx32(rx(h, s_rs1(s)) + s_imm(s))); break;
-      case D.OP_SLLIW: wx(h, s_rd(s), sx32(<u64>(<u32>rx(h, s_rs1(s)) << <u32>s_imm(s)))); break;
-      case D.OP_SRLIW: wx(h, s_rd(s), sx32(<u64>(<u32>rx(h, s_rs1(s)) >> <u32>s_imm(s)))); break;
-      case D.OP_SRAIW: wx(h, s_rd(s), <u64><i64>(<i32>rx(h, s_rs1(s)) >> <i32>s_imm(s))); break;
-      case D.OP_ADDW: wx(h, s_rd(s), sx32(rx(h, s_rs1(s)) + rx(h, s_rs2(s)))); break;
-      case D.OP_SUBW: wx(h, s_rd(s), sx32(rx(h, s_rs1(s)) - rx(h, s_rs2(s)))); break;
-      case D.OP_SLLW: wx(h, s_rd(s), sx32(<u64>(<u32>rx(h, s_rs1(s)) << (<u32>rx(h, s_rs2(s)) & 31)))); break;
-      case D.OP_SRLW: wx(h, s_rd(s), sx32(<u64>(<u32>rx(h, s_rs1(s)) >> (<u32>rx(h, s_rs2(s)) & 31)))); break;
-      case D.OP_SRAW: wx(h, s_rd(s), <u64><i64>(<i32>rx(h, s_rs1(s)) >> (<i32>rx(h, s_rs2(s)) & 31))); break;
+      case D.OP_ADDI: wx(h, rd, rx(h, s_rs1(s)) + s_imm(s)); break;
+      case D.OP_SLTI: wx(h, rd, <i64>rx(h, s_rs1(s)) < <i64>s_imm(s) ? 1 : 0); break;
+      case D.OP_SLTIU: wx(h, rd, rx(h, s_rs1(s)) < s_imm(s) ? 1 : 0); break;
+      case D.OP_XORI: wx(h, rd, rx(h, s_rs1(s)) ^ s_imm(s)); break;
+      case D.OP_ORI: wx(h, rd, rx(h, s_rs1(s)) | s_imm(s)); break;
+      case D.OP_ANDI: wx(h, rd, rx(h, s_rs1(s)) & s_imm(s)); break;
+      case D.OP_SLLI: wx(h, rd, rx(h, s_rs1(s)) << s_imm(s)); break;
+      case D.OP_SRLI: wx(h, rd, rx(h, s_rs1(s)) >> s_imm(s)); break;
+      case D.OP_SRAI: wx(h, rd, <u64>(<i64>rx(h, s_rs1(s)) >> <i64>s_imm(s))); break;
+      case D.OP_ADD: wx(h, rd, rx(h, s_rs1(s)) + rx(h, s_rs2(s))); break;
+      case D.OP_SUB: wx(h, rd, rx(h, s_rs1(s)) - rx(h, s_rs2(s))); break;
+      case D.OP_SLL: wx(h, rd, rx(h, s_rs1(s)) << (rx(h, s_rs2(s)) & 63)); break;
+      case D.OP_SLT: wx(h, rd, <i64>rx(h, s_rs1(s)) < <i64>rx(h, s_rs2(s)) ? 1 : 0); break;
+      case D.OP_SLTU: wx(h, rd, rx(h, s_rs1(s)) < rx(h, s_rs2(s)) ? 1 : 0); break;
+      case D.OP_XOR: wx(h, rd, rx(h, s_rs1(s)) ^ rx(h, s_rs2(s))); break;
+      case D.OP_SRL: wx(h, rd, rx(h, s_rs1(s)) >> (rx(h, s_rs2(s)) & 63)); break;
+      case D.OP_SRA: wx(h, rd, <u64>(<i64>rx(h, s_rs1(s)) >> <i64>(rx(h, s_rs2(s)) & 63))); break;
+      case D.OP_OR: wx(h, rd, rx(h, s_rs1(s)) | rx(h, s_rs2(s))); break;
+      case D.OP_AND: wx(h, rd, rx(h, s_rs1(s)) & rx(h, s_rs2(s))); break;
+      case D.OP_ADDIW: wx(h, rd, sx32(rx(h, s_rs1(s)) + s_imm(s))); break;
+      case D.OP_SLLIW: wx(h, rd, sx32(<u64>(<u32>rx(h, s_rs1(s)) << <u32>s_imm(s)))); break;
+      case D.OP_SRLIW: wx(h, rd, sx32(<u64>(<u32>rx(h, s_rs1(s)) >> <u32>s_imm(s)))); break;
+      case D.OP_SRAIW: wx(h, rd, <u64><i64>(<i32>rx(h, s_rs1(s)) >> <i32>s_imm(s))); break;
+      case D.OP_ADDW: wx(h, rd, sx32(rx(h, s_rs1(s)) + rx(h, s_rs2(s)))); break;
+      case D.OP_SUBW: wx(h, rd, sx32(rx(h, s_rs1(s)) - rx(h, s_rs2(s)))); break;
+      case D.OP_SLLW: wx(h, rd, sx32(<u64>(<u32>rx(h, s_rs1(s)) << (<u32>rx(h, s_rs2(s)) & 31)))); break;
+      case D.OP_SRLW: wx(h, rd, sx32(<u64>(<u32>rx(h, s_rs1(s)) >> (<u32>rx(h, s_rs2(s)) & 31)))); break;
+      case D.OP_SRAW: wx(h, rd, <u64><i64>(<i32>rx(h, s_rs1(s)) >> (<i32>rx(h, s_rs2(s)) & 31))); break;
       case D.OP_FENCE: break;
       case D.OP_ECALL: hart_save(h, pc + 4, n + 1); return STOP_SYSCALL;
       case D.OP_EBREAK: return stop_signal(h, pc, n, SIGTRAP, TRAP_BRKPT, pc);
-      case D.OP_MUL: wx(h, s_rd(s), rx(h, s_rs1(s)) * rx(h, s_rs2(s))); break;
-      case D.OP_MULH: wx(h, s_rd(s), mulh(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
-      case D.OP_MULHSU: wx(h, s_rd(s), mulhsu(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
-      case D.OP_MULHU: wx(h, s_rd(s), mulhu(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
-      case D.OP_DIV: wx(h, s_rd(s), div64(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
-      case D.OP_DIVU: { const b = rx(h, s_rs2(s)); wx(h, s_rd(s), b == 0 ? <u64>-1 : rx(h, s_rs1(s)) / b); break; }
-      case D.OP_REM: wx(h, s_rd(s), rem64(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
-      case D.OP_REMU: { const a = rx(h, s_rs1(s)), b = rx(h, s_rs2(s)); wx(h, s_rd(s), b == 0 ? a : a % b); break; }
-      case D.OP_MULW: wx(h, s_rd(s), sx32(rx(h, s_rs1(s)) * rx(h, s_rs2(s)))); break;
-      case D.OP_DIVW: wx(h, s_rd(s), div32(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
-      case D.OP_DIVUW: wx(h, s_rd(s), divu32(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
-      case D.OP_REMW: wx(h, s_rd(s), rem32(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
-      case D.OP_REMUW: wx(h, s_rd(s), remu32(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
+      case D.OP_MUL: wx(h, rd, rx(h, s_rs1(s)) * rx(h, s_rs2(s))); break;
+      case D.OP_MULH: wx(h, rd, mulh(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
+      case D.OP_MULHSU: wx(h, rd, mulhsu(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
+      case D.OP_MULHU: wx(h, rd, mulhu(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
+      case D.OP_DIV: wx(h, rd, div64(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
+      case D.OP_DIVU: { const b = rx(h, s_rs2(s)); wx(h, rd, b == 0 ? <u64>-1 : rx(h, s_rs1(s)) / b); break; }
+      case D.OP_REM: wx(h, rd, rem64(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
+      case D.OP_REMU: { const a = rx(h, s_rs1(s)), b = rx(h, s_rs2(s)); wx(h, rd, b == 0 ? a : a % b); break; }
+      case D.OP_MULW: wx(h, rd, sx32(rx(h, s_rs1(s)) * rx(h, s_rs2(s)))); break;
+      case D.OP_DIVW: wx(h, rd, div32(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
+      case D.OP_DIVUW: wx(h, rd, divu32(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
+      case D.OP_REMW: wx(h, rd, rem32(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
+      case D.OP_REMUW: wx(h, rd, remu32(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
       case D.OP_LR_W: case D.OP_LR_D: {
-        const word = <i32>load<u16>(s) == D.OP_LR_W;
+        const word = <i32>(w & 0xff) == D.OP_LR_W;
         const a = rx(h, s_rs1(s));
         if (a & (word ? 3 : 7)) return stop_signal(h, pc, n, SIGBUS, BUS_ADRALN, a);
         const p = mmu_host_for(a, ACC_READ);
         page = NO_PAGE;
         if (p == 0) return stop_fault(h, pc, n);
-        wx(h, s_rd(s), word ? sx32(<u64>load<u32>(p)) : load<u64>(p));
+        wx(h, rd, word ? sx32(<u64>load<u32>(p)) : load<u64>(p));
         store<u64>(h, a, HART_RESV_ADDR);
         store<u32>(h, 1, HART_RESV_VALID);
         break;
       }
       case D.OP_SC_W: case D.OP_SC_D: {
-        const word = <i32>load<u16>(s) == D.OP_SC_W;
+        const word = <i32>(w & 0xff) == D.OP_SC_W;
         const a = rx(h, s_rs1(s));
         if (a & (word ? 3 : 7)) return stop_signal(h, pc, n, SIGBUS, BUS_ADRALN, a);
         const p = mmu_host_for(a, ACC_WRITE);
@@ -378,43 +384,43 @@ export function cpu_run(h: usize, budget: u32): i32 {
           if (word) store<u32>(p, <u32>rx(h, s_rs2(s)));
           else store<u64>(p, rx(h, s_rs2(s)));
         }
-        wx(h, s_rd(s), ok ? 0 : 1);
+        wx(h, rd, ok ? 0 : 1);
         break;
       }
       case D.OP_AMO_W: case D.OP_AMO_D: {
-        const word = <i32>load<u16>(s) == D.OP_AMO_W;
+        const word = <i32>(w & 0xff) == D.OP_AMO_W;
         const a = rx(h, s_rs1(s));
         if (a & (word ? 3 : 7)) return stop_signal(h, pc, n, SIGBUS, BUS_ADRALN, a);
         const p = mmu_host_for(a, ACC_WRITE);
         page = NO_PAGE;
         if (p == 0) return stop_fault(h, pc, n);
         const src = rx(h, s_rs2(s));
-        const fn = <u32>load<u8>(s, 7);
+        const fn = s_rm(s);
         if (word) {
           const old = sx32(<u64>load<u32>(p));
           store<u32>(p, <u32>amo_apply(fn, old, src, true));
-          wx(h, s_rd(s), old);
+          wx(h, rd, old);
         } else {
           const old = load<u64>(p);
           store<u64>(p, amo_apply(fn, old, src, false));
-          wx(h, s_rd(s), old);
+          wx(h, rd, old);
         }
         break;
       }
       case D.OP_CSRRW: case D.OP_CSRRS: case D.OP_CSRRC:
       case D.OP_CSRRWI: case D.OP_CSRRSI: case D.OP_CSRRCI: {
-        const op = <u32>load<u16>(s);
+        const op = w & 0xff;
         const imm_form = op >= <u32>D.OP_CSRRWI;
         const kind = op - (imm_form ? <u32>D.OP_CSRRWI : <u32>D.OP_CSRRW);
         const src = imm_form ? <u64>s_rs1(s) : rx(h, s_rs1(s));
         const writes = kind == 0 || s_rs1(s) != 0;
         const old = csr_access(h, <u32>load<i32>(s, 8) & 0xfff, kind, src, writes, n);
         if (old == CSR_ILLEGAL) return stop_illegal(h, pc, n);
-        wx(h, s_rd(s), old);
+        wx(h, rd, old);
         break;
       }
       case D.OP_FLW: case D.OP_FLD: {
-        const dw = <i32>load<u16>(s) == D.OP_FLD;
+        const dw = <i32>(w & 0xff) == D.OP_FLD;
         const size: u32 = dw ? 8 : 4;
         const a = rx(h, s_rs1(s)) + s_imm(s);
         const p = tlb_host(tlb_r, a, size);
@@ -426,12 +432,12 @@ export function cpu_run(h: usize, budget: u32): i32 {
           page = NO_PAGE;
           if (mmu_fault) return stop_fault(h, pc, n);
         }
-        if (dw) wf(h, s_rd(s), v);
-        else wfs(h, s_rd(s), <u32>v);
+        if (dw) wf(h, rd, v);
+        else wfs(h, rd, <u32>v);
         break;
       }
       case D.OP_FSW: case D.OP_FSD: {
-        const dw = <i32>load<u16>(s) == D.OP_FSD;
+        const dw = <i32>(w & 0xff) == D.OP_FSD;
         const size: u32 = dw ? 8 : 4;
         const a = rx(h, s_rs1(s)) + s_imm(s);
         const v = rf(h, s_rs2(s));
@@ -459,7 +465,7 @@ export function cpu_run(h: usize, budget: u32): i32 {
 /** The F and D computational instructions (no memory access). Returns false for an illegal
  *  rounding mode (a dynamic rm while frm holds 5, 6 or 7), true otherwise. */
 function cpu_fp(h: usize, s: usize): bool {
-  const op = <i32>load<u16>(s);
+  const op = <i32>load<u8>(s);
   const rd = s_rd(s), r1 = s_rs1(s), r2 = s_rs2(s);
   const rm = fp_rm(h, s);
   if (rm > 4) return false;

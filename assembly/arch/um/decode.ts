@@ -1,14 +1,17 @@
 // arch/um/decode.ts — RV64GC decode into cached slots.
 // Owns: the op numbering and the 16-byte decoded-slot layout the executor (cpu.ts) reads:
-//   0 op u16 | 2 len u8 (2 or 4) | 3 rd u8 | 4 rs1 u8 | 5 rs2 u8 | 6 rs3 u8 | 7 rm u8
-//   8 imm i32 | 12 insn u32 (the 32-bit form; compressed ones expanded)
+//   0 op u8 | 1 len u8 (2 or 4) | 2 rd u16 | 4 rs1 u16 | 6 rs2 u16 | 8 imm i32
+//  12 rs3 u16 | 14 rm u8 | 15 reserved
+// Register fields hold the register's byte offset inside the hart (x: 8*r, f: HART_F + 8*r),
+// so the executor reaches any operand with one add; op and len share the first load.
 // Integer destinations x0 decode as HART_SINK so the executor never special-cases x0.
+// CSR immediate forms keep the 5-bit zimm itself in rs1.
 // Everything reserved decodes to OP_ILLEGAL (SIGILL, ILL_ILLOPC): reserved rm values 5 and 6,
 // non-zero rs2 where the encoding fixes it, unknown funct fields, halfwords rvc_expand rejects.
 // Follows the RISC-V unprivileged ISA (20191213 + Zifencei/Zicsr chapters).
 
 import { rvc_expand } from "./rvc";
-import { HART_SINK } from "./regs";
+import { HART_SINK, HART_F } from "./regs";
 
 export const SLOT_SIZE: u32 = 16;
 
@@ -167,8 +170,15 @@ export const AMOFN_MAX: u8 = 0x14;
 export const AMOFN_MINU: u8 = 0x18;
 export const AMOFN_MAXU: u8 = 0x1c;
 
+/** Byte offsets of operands in the hart: integer source, integer destination, FP register. */
+@inline function xs(r: u32): u32 {
+  return r << 3;
+}
 @inline function xd(r: u32): u32 {
-  return r == 0 ? HART_SINK : r;
+  return (r == 0 ? HART_SINK : r) << 3;
+}
+@inline function fr(r: u32): u32 {
+  return HART_F + (r << 3);
 }
 @inline function imm_i(insn: u32): i32 {
   return <i32>insn >> 20;
@@ -186,10 +196,10 @@ export const AMOFN_MAXU: u8 = 0x1c;
 }
 
 @inline function put(s: usize, op: u16, rd: u32, rs1: u32, rs2: u32, imm: i32): u16 {
-  store<u16>(s, op, 0);
-  store<u8>(s, <u8>rd, 3);
-  store<u8>(s, <u8>rs1, 4);
-  store<u8>(s, <u8>rs2, 5);
+  store<u8>(s, <u8>op, 0);
+  store<u16>(s, <u16>rd, 2);
+  store<u16>(s, <u16>rs1, 4);
+  store<u16>(s, <u16>rs2, 6);
   store<i32>(s, imm, 8);
   return op;
 }
@@ -205,7 +215,7 @@ function decode_load(s: usize, insn: u32, rd: u32, rs1: u32, f3: u32): u16 {
     case 5: op = OP_LHU; break;
     case 6: op = OP_LWU; break;
   }
-  return put(s, op, xd(rd), rs1, 0, imm_i(insn));
+  return put(s, op, xd(rd), xs(rs1), 0, imm_i(insn));
 }
 
 function decode_op_imm(s: usize, insn: u32, rd: u32, rs1: u32, f3: u32): u16 {
@@ -213,16 +223,16 @@ function decode_op_imm(s: usize, insn: u32, rd: u32, rs1: u32, f3: u32): u16 {
   const f6 = insn >> 26;
   const sh = <i32>((insn >> 20) & 63);
   switch (f3) {
-    case 0: return put(s, OP_ADDI, xd(rd), rs1, 0, imm);
-    case 2: return put(s, OP_SLTI, xd(rd), rs1, 0, imm);
-    case 3: return put(s, OP_SLTIU, xd(rd), rs1, 0, imm);
-    case 4: return put(s, OP_XORI, xd(rd), rs1, 0, imm);
-    case 6: return put(s, OP_ORI, xd(rd), rs1, 0, imm);
-    case 7: return put(s, OP_ANDI, xd(rd), rs1, 0, imm);
-    case 1: return f6 == 0 ? put(s, OP_SLLI, xd(rd), rs1, 0, sh) : OP_ILLEGAL;
+    case 0: return put(s, OP_ADDI, xd(rd), xs(rs1), 0, imm);
+    case 2: return put(s, OP_SLTI, xd(rd), xs(rs1), 0, imm);
+    case 3: return put(s, OP_SLTIU, xd(rd), xs(rs1), 0, imm);
+    case 4: return put(s, OP_XORI, xd(rd), xs(rs1), 0, imm);
+    case 6: return put(s, OP_ORI, xd(rd), xs(rs1), 0, imm);
+    case 7: return put(s, OP_ANDI, xd(rd), xs(rs1), 0, imm);
+    case 1: return f6 == 0 ? put(s, OP_SLLI, xd(rd), xs(rs1), 0, sh) : OP_ILLEGAL;
     default: // 5
-      if (f6 == 0) return put(s, OP_SRLI, xd(rd), rs1, 0, sh);
-      if (f6 == 0x10) return put(s, OP_SRAI, xd(rd), rs1, 0, sh);
+      if (f6 == 0) return put(s, OP_SRLI, xd(rd), xs(rs1), 0, sh);
+      if (f6 == 0x10) return put(s, OP_SRAI, xd(rd), xs(rs1), 0, sh);
       return OP_ILLEGAL;
   }
 }
@@ -230,10 +240,10 @@ function decode_op_imm(s: usize, insn: u32, rd: u32, rs1: u32, f3: u32): u16 {
 function decode_op_imm_32(s: usize, insn: u32, rd: u32, rs1: u32, f3: u32): u16 {
   const f7 = insn >> 25;
   const sh = <i32>((insn >> 20) & 31);
-  if (f3 == 0) return put(s, OP_ADDIW, xd(rd), rs1, 0, imm_i(insn));
-  if (f3 == 1 && f7 == 0) return put(s, OP_SLLIW, xd(rd), rs1, 0, sh);
-  if (f3 == 5 && f7 == 0) return put(s, OP_SRLIW, xd(rd), rs1, 0, sh);
-  if (f3 == 5 && f7 == 0x20) return put(s, OP_SRAIW, xd(rd), rs1, 0, sh);
+  if (f3 == 0) return put(s, OP_ADDIW, xd(rd), xs(rs1), 0, imm_i(insn));
+  if (f3 == 1 && f7 == 0) return put(s, OP_SLLIW, xd(rd), xs(rs1), 0, sh);
+  if (f3 == 5 && f7 == 0) return put(s, OP_SRLIW, xd(rd), xs(rs1), 0, sh);
+  if (f3 == 5 && f7 == 0x20) return put(s, OP_SRAIW, xd(rd), xs(rs1), 0, sh);
   return OP_ILLEGAL;
 }
 
@@ -258,7 +268,7 @@ function decode_op(s: usize, insn: u32, rd: u32, rs1: u32, rs2: u32, f3: u32): u
     op = <u16>(OP_MUL + f3); // mul, mulh, mulhsu, mulhu, div, divu, rem, remu
   }
   if (op == OP_ILLEGAL) return op;
-  return put(s, op, xd(rd), rs1, rs2, 0);
+  return put(s, op, xd(rd), xs(rs1), xs(rs2), 0);
 }
 
 function decode_op_32(s: usize, insn: u32, rd: u32, rs1: u32, rs2: u32, f3: u32): u16 {
@@ -279,7 +289,7 @@ function decode_op_32(s: usize, insn: u32, rd: u32, rs1: u32, rs2: u32, f3: u32)
     else if (f3 == 7) op = OP_REMUW;
   }
   if (op == OP_ILLEGAL) return op;
-  return put(s, op, xd(rd), rs1, rs2, 0);
+  return put(s, op, xd(rd), xs(rs1), xs(rs2), 0);
 }
 
 function decode_amo(s: usize, insn: u32, rd: u32, rs1: u32, rs2: u32, f3: u32): u16 {
@@ -288,9 +298,9 @@ function decode_amo(s: usize, insn: u32, rd: u32, rs1: u32, rs2: u32, f3: u32): 
   const f5 = insn >> 27;
   if (f5 == 0x02) {
     if (rs2 != 0) return OP_ILLEGAL;
-    return put(s, dw ? OP_LR_D : OP_LR_W, xd(rd), rs1, 0, 0);
+    return put(s, dw ? OP_LR_D : OP_LR_W, xd(rd), xs(rs1), 0, 0);
   }
-  if (f5 == 0x03) return put(s, dw ? OP_SC_D : OP_SC_W, xd(rd), rs1, rs2, 0);
+  if (f5 == 0x03) return put(s, dw ? OP_SC_D : OP_SC_W, xd(rd), xs(rs1), xs(rs2), 0);
   switch (f5) {
     case AMOFN_ADD: case AMOFN_SWAP: case AMOFN_XOR: case AMOFN_OR: case AMOFN_AND:
     case AMOFN_MIN: case AMOFN_MAX: case AMOFN_MINU: case AMOFN_MAXU:
@@ -298,8 +308,8 @@ function decode_amo(s: usize, insn: u32, rd: u32, rs1: u32, rs2: u32, f3: u32): 
     default:
       return OP_ILLEGAL;
   }
-  store<u8>(s, <u8>f5, 7);
-  return put(s, dw ? OP_AMO_D : OP_AMO_W, xd(rd), rs1, rs2, 0);
+  store<u8>(s, <u8>f5, 14);
+  return put(s, dw ? OP_AMO_D : OP_AMO_W, xd(rd), xs(rs1), xs(rs2), 0);
 }
 
 function decode_system(s: usize, insn: u32, rd: u32, rs1: u32, f3: u32): u16 {
@@ -311,7 +321,7 @@ function decode_system(s: usize, insn: u32, rd: u32, rs1: u32, f3: u32): u16 {
   if (f3 == 4) return OP_ILLEGAL;
   // csrrw, csrrs, csrrc at f3 1..3; their immediate forms at 5..7.
   const op = <u16>(f3 < 4 ? OP_CSRRW + f3 - 1 : OP_CSRRWI + f3 - 5);
-  return put(s, op, xd(rd), rs1, 0, <i32>(insn >> 20));
+  return put(s, op, xd(rd), f3 < 4 ? xs(rs1) : rs1, 0, <i32>(insn >> 20));
 }
 
 /** An rm field: 5 and 6 are reserved, 7 is resolved against frm at execution. */
@@ -324,9 +334,9 @@ function decode_fma(s: usize, insn: u32, opcode: u32, rd: u32, rs1: u32, rs2: u3
   if (fmt > 1 || !rm_ok(rm)) return OP_ILLEGAL;
   const base = fmt == 0 ? OP_FMADD_S : OP_FMADD_D;
   const op = <u16>(base + ((opcode >> 2) & 3)); // 0x43, 0x47, 0x4b, 0x4f
-  store<u8>(s, <u8>(insn >> 27), 6);
-  store<u8>(s, <u8>rm, 7);
-  return put(s, op, rd, rs1, rs2, 0);
+  store<u16>(s, <u16>fr(insn >> 27), 12);
+  store<u8>(s, <u8>rm, 14);
+  return put(s, op, fr(rd), fr(rs1), fr(rs2), 0);
 }
 
 function decode_op_fp(s: usize, insn: u32, rd: u32, rs1: u32, rs2: u32, rm: u32): u16 {
@@ -334,6 +344,7 @@ function decode_op_fp(s: usize, insn: u32, rd: u32, rs1: u32, rs2: u32, rm: u32)
   let op = OP_ILLEGAL;
   let uses_rm = true;
   let int_rd = false;
+  let int_rs1 = false;
   switch (f7) {
     case 0x00: op = OP_FADD_S; break;
     case 0x01: op = OP_FADD_D; break;
@@ -355,8 +366,8 @@ function decode_op_fp(s: usize, insn: u32, rd: u32, rs1: u32, rs2: u32, rm: u32)
     case 0x51: if (rm < 3) op = <u16>(OP_FLE_D + (rm == 0 ? 0 : rm == 1 ? -1 : -2)); uses_rm = false; int_rd = true; break;
     case 0x60: if (rs2 < 4) op = <u16>(OP_FCVT_W_S + rs2); int_rd = true; break;
     case 0x61: if (rs2 < 4) op = <u16>(OP_FCVT_W_D + rs2); int_rd = true; break;
-    case 0x68: if (rs2 < 4) op = <u16>(OP_FCVT_S_W + rs2); break;
-    case 0x69: if (rs2 < 4) op = <u16>(OP_FCVT_D_W + rs2); break;
+    case 0x68: if (rs2 < 4) op = <u16>(OP_FCVT_S_W + rs2); int_rs1 = true; break;
+    case 0x69: if (rs2 < 4) op = <u16>(OP_FCVT_D_W + rs2); int_rs1 = true; break;
     case 0x70:
       if (rs2 == 0 && rm == 0) op = OP_FMV_X_W;
       else if (rs2 == 0 && rm == 1) op = OP_FCLASS_S;
@@ -365,13 +376,13 @@ function decode_op_fp(s: usize, insn: u32, rd: u32, rs1: u32, rs2: u32, rm: u32)
       if (rs2 == 0 && rm == 0) op = OP_FMV_X_D;
       else if (rs2 == 0 && rm == 1) op = OP_FCLASS_D;
       uses_rm = false; int_rd = true; break;
-    case 0x78: if (rs2 == 0 && rm == 0) op = OP_FMV_W_X; uses_rm = false; break;
-    case 0x79: if (rs2 == 0 && rm == 0) op = OP_FMV_D_X; uses_rm = false; break;
+    case 0x78: if (rs2 == 0 && rm == 0) op = OP_FMV_W_X; uses_rm = false; int_rs1 = true; break;
+    case 0x79: if (rs2 == 0 && rm == 0) op = OP_FMV_D_X; uses_rm = false; int_rs1 = true; break;
   }
   if (op == OP_ILLEGAL) return op;
   if (uses_rm && !rm_ok(rm)) return OP_ILLEGAL;
-  store<u8>(s, <u8>rm, 7);
-  return put(s, op, int_rd ? xd(rd) : rd, rs1, rs2, 0);
+  store<u8>(s, <u8>rm, 14);
+  return put(s, op, int_rd ? xd(rd) : fr(rd), int_rs1 ? xs(rs1) : fr(rs1), fr(rs2), 0);
 }
 
 /** decode32: fill slot s from a 32-bit instruction. Returns the op (OP_ILLEGAL if reserved). */
@@ -381,23 +392,21 @@ export function decode32(s: usize, insn: u32): u16 {
   const f3 = (insn >> 12) & 7;
   const rs1 = (insn >> 15) & 31;
   const rs2 = (insn >> 20) & 31;
-  store<u32>(s, insn, 12);
-  store<u8>(s, 0, 6);
-  store<u8>(s, 0, 7);
+  store<u32>(s, 0, 12);
   switch (opcode) {
     case 0x37: return put(s, OP_LUI, xd(rd), 0, 0, <i32>(insn & 0xfffff000));
     case 0x17: return put(s, OP_AUIPC, xd(rd), 0, 0, <i32>(insn & 0xfffff000));
     case 0x6f: return put(s, OP_JAL, xd(rd), 0, 0, imm_j(insn));
-    case 0x67: return f3 == 0 ? put(s, OP_JALR, xd(rd), rs1, 0, imm_i(insn)) : OP_ILLEGAL;
+    case 0x67: return f3 == 0 ? put(s, OP_JALR, xd(rd), xs(rs1), 0, imm_i(insn)) : OP_ILLEGAL;
     case 0x63: {
       if (f3 == 2 || f3 == 3) return OP_ILLEGAL;
       const op = <u16>(f3 < 2 ? OP_BEQ + f3 : OP_BLT + f3 - 4); // beq bne | blt bge bltu bgeu
-      return put(s, op, 0, rs1, rs2, imm_b(insn));
+      return put(s, op, 0, xs(rs1), xs(rs2), imm_b(insn));
     }
     case 0x03: return decode_load(s, insn, rd, rs1, f3);
     case 0x23: {
       if (f3 > 3) return OP_ILLEGAL;
-      return put(s, <u16>(OP_SB + f3), 0, rs1, rs2, imm_s(insn));
+      return put(s, <u16>(OP_SB + f3), 0, xs(rs1), xs(rs2), imm_s(insn));
     }
     case 0x13: return decode_op_imm(s, insn, rd, rs1, f3);
     case 0x1b: return decode_op_imm_32(s, insn, rd, rs1, f3);
@@ -407,12 +416,12 @@ export function decode32(s: usize, insn: u32): u16 {
     case 0x73: return decode_system(s, insn, rd, rs1, f3);
     case 0x2f: return decode_amo(s, insn, rd, rs1, rs2, f3);
     case 0x07:
-      if (f3 == 2) return put(s, OP_FLW, rd, rs1, 0, imm_i(insn));
-      if (f3 == 3) return put(s, OP_FLD, rd, rs1, 0, imm_i(insn));
+      if (f3 == 2) return put(s, OP_FLW, fr(rd), xs(rs1), 0, imm_i(insn));
+      if (f3 == 3) return put(s, OP_FLD, fr(rd), xs(rs1), 0, imm_i(insn));
       return OP_ILLEGAL;
     case 0x27:
-      if (f3 == 2) return put(s, OP_FSW, 0, rs1, rs2, imm_s(insn));
-      if (f3 == 3) return put(s, OP_FSD, 0, rs1, rs2, imm_s(insn));
+      if (f3 == 2) return put(s, OP_FSW, 0, xs(rs1), fr(rs2), imm_s(insn));
+      if (f3 == 3) return put(s, OP_FSD, 0, xs(rs1), fr(rs2), imm_s(insn));
       return OP_ILLEGAL;
     case 0x43: case 0x47: case 0x4b: case 0x4f:
       return decode_fma(s, insn, opcode, rd, rs1, rs2, f3);
@@ -425,17 +434,16 @@ export function decode32(s: usize, insn: u32): u16 {
  *  read for 32-bit forms) into slot s, including its length. Returns the op. */
 export function decode_insn(s: usize, lo: u32, hi: u32): u16 {
   let op: u16;
+  let len: u8;
   if ((lo & 3) != 3) {
     const x = rvc_expand(lo);
     op = x == 0 ? OP_ILLEGAL : decode32(s, x);
-    store<u8>(s, 2, 2);
-    if (x == 0) store<u32>(s, lo, 12);
+    len = 2;
   } else {
-    const insn = lo | (hi << 16);
-    op = decode32(s, insn);
-    store<u8>(s, 4, 2);
-    if (op == OP_ILLEGAL) store<u32>(s, insn, 12);
+    op = decode32(s, lo | (hi << 16));
+    len = 4;
   }
-  store<u16>(s, op, 0);
+  store<u8>(s, <u8>op, 0);
+  store<u8>(s, len, 1);
   return op;
 }
