@@ -22,13 +22,15 @@ import { decode_cache_mark } from "./decode_cache";
 import { host_to_pfn } from "../../mm/page_alloc";
 import * as F from "./softfloat";
 
-const NO_PAGE: u64 = 0xffff_ffff_ffff_ffff;
 const CANON_NAN_S: u32 = 0x7fc00000;
 
-let scratch_slot: usize = 0;
-
 export function cpu_init(): void {
-  scratch_slot = heap.alloc(SLOT_SIZE);
+  const slots = heap.alloc(3 * SLOT_SIZE);
+  memory.fill(slots, 0, 3 * SLOT_SIZE);
+  store<u8>(slots + SLOT_SIZE, <u8>D.OP_PAGE_END);
+  store<u8>(slots + 2 * SLOT_SIZE, <u8>D.OP_PAGE_END);
+  // Wrapping arithmetic: straddle_base + 2047 slots is exactly the first of the three.
+  straddle_base = slots - 2047 * SLOT_SIZE;
 }
 
 // Registers (by byte offset in the hart, as the decoder stores them) and slot fields.
@@ -212,72 +214,128 @@ function csr_access(h: usize, csr: u32, kind: u32, src: u64, writes: bool, n: u3
   return old;
 }
 
-/** Decode the instruction at pc into its slot (or the scratch slot when it crosses into the
- *  next page, whose bytes may change independently). Returns the slot, or 0 on a fetch fault. */
-function decode_at(s: usize, pc: u64, fhost: usize): usize {
-  const off = <usize>(<u32>pc & 4095);
-  const lo = <u32>load<u16>(fhost + off);
-  if ((lo & 3) == 3 && off == 4094) {
-    const h2 = mmu_fetch_host(pc + 2);
-    if (h2 == 0) return 0;
-    decode_insn(scratch_slot, lo, <u32>load<u16>(h2));
-    return scratch_slot;
-  }
-  const hi = (lo & 3) == 3 ? <u32>load<u16>(fhost + off + 2) : 0;
-  decode_insn(s, lo, hi);
-  decode_cache_mark(host_to_pfn(fhost));
-  return s;
+/** The decoded page of the page holding va, from the exec TLB (faulting it in on a miss).
+ *  Returns 0 on a fetch fault (fault_signo/fault_code set); fetch_fhost is the frame. */
+let fetch_fhost: usize = 0;
+function fetch_page(va: u64): usize {
+  const vpn = va >> PAGE_SHIFT;
+  const e = tlb_x + (<usize>(vpn & 4095) << 4);
+  if (load<u64>(e) != vpn && tlb_fill(va, ACC_EXEC) == 0) return 0;
+  fetch_fhost = <usize>load<u32>(e, 8);
+  return <usize>load<u32>(e, 12);
 }
 
-/** cpu_run: run hart h in the TLB's mm until budget instructions retire or it stops.
- *  Returns STOP_*; pc, instret and fcsr are written back to the hart in every case. */
-export function cpu_run(h: usize, budget: u32): i32 {
-  let pc = load<u64>(h, HART_PC);
-  let n: u32 = 0;
-  let page: u64 = NO_PAGE; // vpn whose decoded page dp is
-  let dp: usize = 0;
-  let fhost: usize = 0;
-  F.fflags_acc = load<u32>(h, HART_FCSR) & 31;
-  // Linux clears a hart's reservation on every return to user space (a dummy sc in
-  // ret_from_exception); a slice boundary is such a return.
-  store<u32>(h, 0, HART_RESV_VALID);
-  while (n < budget) {
-    const vpn = pc >> PAGE_SHIFT;
-    if (vpn != page) {
-      const e = tlb_x + (<usize>(vpn & 4095) << 4);
-      if (load<u64>(e) != vpn) {
-        if (tlb_fill(pc, ACC_EXEC) == 0) return stop_signal(h, pc, n, fault_signo, fault_code, pc);
-      }
-      fhost = <usize>load<u32>(e, 8);
-      dp = <usize>load<u32>(e, 12);
-      page = vpn;
+/** Slots for a 32-bit instruction that starts at a page's last halfword: it is decoded afresh
+ *  each time (its second half lives in another page that may change on its own). The slot
+ *  sits where slot 2047 of a page would, so the two end slots after it work as usual. */
+let straddle_base: usize = 0; // a fake decoded page: only slot 2047 and the end slots exist
+
+/** Exactly one of the executor's two loops, inlined twice. In the fast loop the budget is
+ *  checked only at control transfers and page ends (never more than 2049 instructions apart);
+ *  the exact loop checks before every instruction and finishes the slice. The pc is not kept:
+ *  it is derived from the slot, pc = page_va + (s - sbase) / 8. */
+@inline function run_loop(h: usize, limit: u32, exact: bool): i32 {
+  let n = run_n;
+  let tgt = load<u64>(h, HART_PC);
+  let dp = fetch_page(tgt);
+  if (dp == 0) return stop_signal(h, tgt, n, fault_signo, fault_code, tgt);
+  let fhost = fetch_fhost;
+  let page_va = tgt & ~(<u64>4095);
+  let sbase = dp;
+  let s = dp + (<usize>(<u32>tgt & 4094) << 3);
+  let force = false;
+  while (true) {
+    if (exact && n >= limit) {
+      hart_save(h, page_va + <u64>((s - sbase) >> 3), n);
+      return STOP_BUDGET;
     }
-    let s = dp + (<usize>(<u32>pc & 4094) << 3);
-    let w = load<u32>(s);
-    if ((w & 0xff) == D.OP_NONE) {
-      s = decode_at(s, pc, fhost);
-      page = NO_PAGE;
-      if (s == 0) return stop_fault(h, pc, n);
-      w = load<u32>(s);
-    }
-    const len = <u64>((w >> 8) & 0xff);
+    const w = load<u32>(s);
+    const adv = <usize>((w >> 8) & 0xff);
     const rd = w >> 16;
     switch (<i32>(w & 0xff)) {
-      case D.OP_ILLEGAL: return stop_illegal(h, pc, n);
-      case D.OP_LUI: wx(h, rd, s_imm(s)); break;
-      case D.OP_AUIPC: wx(h, rd, pc + s_imm(s)); break;
-      case D.OP_JAL: wx(h, rd, pc + len); pc += s_imm(s); n++; continue;
-      case D.OP_JALR: {
-        const t = (rx(h, s_rs1(s)) + s_imm(s)) & ~(<u64>1);
-        wx(h, rd, pc + len);
-        pc = t; n++; continue;
+      case D.OP_NONE: {
+        const pc = page_va + <u64>((s - sbase) >> 3);
+        const off = <usize>(<u32>pc & 4095);
+        const lo = <u32>load<u16>(fhost + off);
+        if ((lo & 3) != 3 || off != 4094) {
+          decode_insn(s, lo, (lo & 3) == 3 ? <u32>load<u16>(fhost + off + 2) : 0, <i32>off);
+          decode_cache_mark(host_to_pfn(fhost));
+          continue;
+        }
+        const h2 = mmu_fetch_host(pc + 2);
+        if (h2 == 0) return stop_fault(h, pc, n);
+        const hi = <u32>load<u16>(h2);
+        // Faulting the next page in may have recycled decoded pages: look this one up again.
+        dp = fetch_page(pc);
+        fhost = fetch_fhost;
+        sbase = straddle_base;
+        s = straddle_base + 2047 * SLOT_SIZE;
+        decode_insn(s, <u32>load<u16>(fhost + 4094), hi, -1);
+        continue;
       }
-      case D.OP_BEQ: if (rx(h, s_rs1(s)) == rx(h, s_rs2(s))) { pc += s_imm(s); n++; continue; } break;
-      case D.OP_BNE: if (rx(h, s_rs1(s)) != rx(h, s_rs2(s))) { pc += s_imm(s); n++; continue; } break;
-      case D.OP_BLT: if (<i64>rx(h, s_rs1(s)) < <i64>rx(h, s_rs2(s))) { pc += s_imm(s); n++; continue; } break;
-      case D.OP_BGE: if (<i64>rx(h, s_rs1(s)) >= <i64>rx(h, s_rs2(s))) { pc += s_imm(s); n++; continue; } break;
-      case D.OP_BLTU: if (rx(h, s_rs1(s)) < rx(h, s_rs2(s))) { pc += s_imm(s); n++; continue; } break;
-      case D.OP_BGEU: if (rx(h, s_rs1(s)) >= rx(h, s_rs2(s))) { pc += s_imm(s); n++; continue; } break;
+      case D.OP_PAGE_END:
+        tgt = page_va + <u64>((s - sbase) >> 3);
+        force = true;
+        break;
+      case D.OP_ILLEGAL: return stop_illegal(h, page_va + <u64>((s - sbase) >> 3), n);
+      case D.OP_LUI: wx(h, rd, s_imm(s)); s += adv; n++; continue;
+      case D.OP_AUIPC: wx(h, rd, page_va + <u64>((s - sbase) >> 3) + s_imm(s)); s += adv; n++; continue;
+      case D.OP_JAL: {
+        const pc = page_va + <u64>((s - sbase) >> 3);
+        wx(h, rd, pc + <u64>(adv >> 3));
+        tgt = pc + s_imm(s);
+        n++;
+        break;
+      }
+      case D.OP_JALR: {
+        const pc = page_va + <u64>((s - sbase) >> 3);
+        tgt = (rx(h, s_rs1(s)) + s_imm(s)) & ~(<u64>1);
+        wx(h, rd, pc + <u64>(adv >> 3));
+        n++;
+        break;
+      }
+      case D.OP_BEQ:
+        if (rx(h, s_rs1(s)) == rx(h, s_rs2(s))) { tgt = page_va + <u64>((s - sbase) >> 3) + s_imm(s); n++; break; }
+        s += adv; n++; continue;
+      case D.OP_BNE:
+        if (rx(h, s_rs1(s)) != rx(h, s_rs2(s))) { tgt = page_va + <u64>((s - sbase) >> 3) + s_imm(s); n++; break; }
+        s += adv; n++; continue;
+      case D.OP_BLT:
+        if (<i64>rx(h, s_rs1(s)) < <i64>rx(h, s_rs2(s))) { tgt = page_va + <u64>((s - sbase) >> 3) + s_imm(s); n++; break; }
+        s += adv; n++; continue;
+      case D.OP_BGE:
+        if (<i64>rx(h, s_rs1(s)) >= <i64>rx(h, s_rs2(s))) { tgt = page_va + <u64>((s - sbase) >> 3) + s_imm(s); n++; break; }
+        s += adv; n++; continue;
+      case D.OP_BLTU:
+        if (rx(h, s_rs1(s)) < rx(h, s_rs2(s))) { tgt = page_va + <u64>((s - sbase) >> 3) + s_imm(s); n++; break; }
+        s += adv; n++; continue;
+      case D.OP_BGEU:
+        if (rx(h, s_rs1(s)) >= rx(h, s_rs2(s))) { tgt = page_va + <u64>((s - sbase) >> 3) + s_imm(s); n++; break; }
+        s += adv; n++; continue;
+      case D.OP_BEQ_L:
+        if (rx(h, s_rs1(s)) == rx(h, s_rs2(s))) { s += <usize>load<i32>(s, 8); n++; if (!exact && n >= limit) { tgt = page_va + <u64>((s - sbase) >> 3); break; } continue; }
+        s += adv; n++; continue;
+      case D.OP_BNE_L:
+        if (rx(h, s_rs1(s)) != rx(h, s_rs2(s))) { s += <usize>load<i32>(s, 8); n++; if (!exact && n >= limit) { tgt = page_va + <u64>((s - sbase) >> 3); break; } continue; }
+        s += adv; n++; continue;
+      case D.OP_BLT_L:
+        if (<i64>rx(h, s_rs1(s)) < <i64>rx(h, s_rs2(s))) { s += <usize>load<i32>(s, 8); n++; if (!exact && n >= limit) { tgt = page_va + <u64>((s - sbase) >> 3); break; } continue; }
+        s += adv; n++; continue;
+      case D.OP_BGE_L:
+        if (<i64>rx(h, s_rs1(s)) >= <i64>rx(h, s_rs2(s))) { s += <usize>load<i32>(s, 8); n++; if (!exact && n >= limit) { tgt = page_va + <u64>((s - sbase) >> 3); break; } continue; }
+        s += adv; n++; continue;
+      case D.OP_BLTU_L:
+        if (rx(h, s_rs1(s)) < rx(h, s_rs2(s))) { s += <usize>load<i32>(s, 8); n++; if (!exact && n >= limit) { tgt = page_va + <u64>((s - sbase) >> 3); break; } continue; }
+        s += adv; n++; continue;
+      case D.OP_BGEU_L:
+        if (rx(h, s_rs1(s)) >= rx(h, s_rs2(s))) { s += <usize>load<i32>(s, 8); n++; if (!exact && n >= limit) { tgt = page_va + <u64>((s - sbase) >> 3); break; } continue; }
+        s += adv; n++; continue;
+      case D.OP_JAL_L:
+        wx(h, rd, page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3));
+        s += <usize>load<i32>(s, 8);
+        n++;
+        if (!exact && n >= limit) { tgt = page_va + <u64>((s - sbase) >> 3); break; }
+        continue;
       case D.OP_LB: case D.OP_LH: case D.OP_LW: case D.OP_LD:
       case D.OP_LBU: case D.OP_LHU: case D.OP_LWU: {
         const op = <i32>(w & 0xff);
@@ -289,14 +347,16 @@ export function cpu_run(h: usize, budget: u32): i32 {
           v = size == 8 ? load<u64>(p) : size == 4 ? <u64>load<u32>(p) : size == 2 ? <u64>load<u16>(p) : <u64>load<u8>(p);
         } else {
           v = mmu_load_slow(a, size);
-          page = NO_PAGE;
-          if (mmu_fault) return stop_fault(h, pc, n);
+          if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
+          // A fault may have recycled decoded pages: continue through a full lookup.
+          force = true;
         }
         if (op == D.OP_LB) v = <u64><i64><i8>v;
         else if (op == D.OP_LH) v = <u64><i64><i16>v;
         else if (op == D.OP_LW) v = sx32(v);
         wx(h, rd, v);
-        break;
+        if (force) { tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3); n++; break; }
+        s += adv; n++; continue;
       }
       case D.OP_SB: case D.OP_SH: case D.OP_SW: case D.OP_SD: {
         const size: u32 = 1 << ((w & 0xff) - D.OP_SB);
@@ -308,103 +368,61 @@ export function cpu_run(h: usize, budget: u32): i32 {
           else if (size == 4) store<u32>(p, <u32>v);
           else if (size == 2) store<u16>(p, <u16>v);
           else store<u8>(p, <u8>v);
-        } else {
-          mmu_store_slow(a, size, v);
-          page = NO_PAGE;
-          if (mmu_fault) return stop_fault(h, pc, n);
+          s += adv; n++; continue;
         }
+        mmu_store_slow(a, size, v);
+        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
+        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        force = true;
+        n++;
         break;
       }
-      case D.OP_ADDI: wx(h, rd, rx(h, s_rs1(s)) + s_imm(s)); break;
-      case D.OP_SLTI: wx(h, rd, <i64>rx(h, s_rs1(s)) < <i64>s_imm(s) ? 1 : 0); break;
-      case D.OP_SLTIU: wx(h, rd, rx(h, s_rs1(s)) < s_imm(s) ? 1 : 0); break;
-      case D.OP_XORI: wx(h, rd, rx(h, s_rs1(s)) ^ s_imm(s)); break;
-      case D.OP_ORI: wx(h, rd, rx(h, s_rs1(s)) | s_imm(s)); break;
-      case D.OP_ANDI: wx(h, rd, rx(h, s_rs1(s)) & s_imm(s)); break;
-      case D.OP_SLLI: wx(h, rd, rx(h, s_rs1(s)) << s_imm(s)); break;
-      case D.OP_SRLI: wx(h, rd, rx(h, s_rs1(s)) >> s_imm(s)); break;
-      case D.OP_SRAI: wx(h, rd, <u64>(<i64>rx(h, s_rs1(s)) >> <i64>s_imm(s))); break;
-      case D.OP_ADD: wx(h, rd, rx(h, s_rs1(s)) + rx(h, s_rs2(s))); break;
-      case D.OP_SUB: wx(h, rd, rx(h, s_rs1(s)) - rx(h, s_rs2(s))); break;
-      case D.OP_SLL: wx(h, rd, rx(h, s_rs1(s)) << (rx(h, s_rs2(s)) & 63)); break;
-      case D.OP_SLT: wx(h, rd, <i64>rx(h, s_rs1(s)) < <i64>rx(h, s_rs2(s)) ? 1 : 0); break;
-      case D.OP_SLTU: wx(h, rd, rx(h, s_rs1(s)) < rx(h, s_rs2(s)) ? 1 : 0); break;
-      case D.OP_XOR: wx(h, rd, rx(h, s_rs1(s)) ^ rx(h, s_rs2(s))); break;
-      case D.OP_SRL: wx(h, rd, rx(h, s_rs1(s)) >> (rx(h, s_rs2(s)) & 63)); break;
-      case D.OP_SRA: wx(h, rd, <u64>(<i64>rx(h, s_rs1(s)) >> <i64>(rx(h, s_rs2(s)) & 63))); break;
-      case D.OP_OR: wx(h, rd, rx(h, s_rs1(s)) | rx(h, s_rs2(s))); break;
-      case D.OP_AND: wx(h, rd, rx(h, s_rs1(s)) & rx(h, s_rs2(s))); break;
-      case D.OP_ADDIW: wx(h, rd, sx32(rx(h, s_rs1(s)) + s_imm(s))); break;
-      case D.OP_SLLIW: wx(h, rd, sx32(<u64>(<u32>rx(h, s_rs1(s)) << <u32>s_imm(s)))); break;
-      case D.OP_SRLIW: wx(h, rd, sx32(<u64>(<u32>rx(h, s_rs1(s)) >> <u32>s_imm(s)))); break;
-      case D.OP_SRAIW: wx(h, rd, <u64><i64>(<i32>rx(h, s_rs1(s)) >> <i32>s_imm(s))); break;
-      case D.OP_ADDW: wx(h, rd, sx32(rx(h, s_rs1(s)) + rx(h, s_rs2(s)))); break;
-      case D.OP_SUBW: wx(h, rd, sx32(rx(h, s_rs1(s)) - rx(h, s_rs2(s)))); break;
-      case D.OP_SLLW: wx(h, rd, sx32(<u64>(<u32>rx(h, s_rs1(s)) << (<u32>rx(h, s_rs2(s)) & 31)))); break;
-      case D.OP_SRLW: wx(h, rd, sx32(<u64>(<u32>rx(h, s_rs1(s)) >> (<u32>rx(h, s_rs2(s)) & 31)))); break;
-      case D.OP_SRAW: wx(h, rd, <u64><i64>(<i32>rx(h, s_rs1(s)) >> (<i32>rx(h, s_rs2(s)) & 31))); break;
-      case D.OP_FENCE: break;
-      case D.OP_ECALL: hart_save(h, pc + 4, n + 1); return STOP_SYSCALL;
-      case D.OP_EBREAK: return stop_signal(h, pc, n, SIGTRAP, TRAP_BRKPT, pc);
-      case D.OP_MUL: wx(h, rd, rx(h, s_rs1(s)) * rx(h, s_rs2(s))); break;
-      case D.OP_MULH: wx(h, rd, mulh(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
-      case D.OP_MULHSU: wx(h, rd, mulhsu(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
-      case D.OP_MULHU: wx(h, rd, mulhu(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
-      case D.OP_DIV: wx(h, rd, div64(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
-      case D.OP_DIVU: { const b = rx(h, s_rs2(s)); wx(h, rd, b == 0 ? <u64>-1 : rx(h, s_rs1(s)) / b); break; }
-      case D.OP_REM: wx(h, rd, rem64(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
-      case D.OP_REMU: { const a = rx(h, s_rs1(s)), b = rx(h, s_rs2(s)); wx(h, rd, b == 0 ? a : a % b); break; }
-      case D.OP_MULW: wx(h, rd, sx32(rx(h, s_rs1(s)) * rx(h, s_rs2(s)))); break;
-      case D.OP_DIVW: wx(h, rd, div32(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
-      case D.OP_DIVUW: wx(h, rd, divu32(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
-      case D.OP_REMW: wx(h, rd, rem32(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
-      case D.OP_REMUW: wx(h, rd, remu32(rx(h, s_rs1(s)), rx(h, s_rs2(s)))); break;
-      case D.OP_LR_W: case D.OP_LR_D: {
-        const word = <i32>(w & 0xff) == D.OP_LR_W;
-        const a = rx(h, s_rs1(s));
-        if (a & (word ? 3 : 7)) return stop_signal(h, pc, n, SIGBUS, BUS_ADRALN, a);
-        const p = mmu_host_for(a, ACC_READ);
-        page = NO_PAGE;
-        if (p == 0) return stop_fault(h, pc, n);
-        wx(h, rd, word ? sx32(<u64>load<u32>(p)) : load<u64>(p));
-        store<u64>(h, a, HART_RESV_ADDR);
-        store<u32>(h, 1, HART_RESV_VALID);
-        break;
+      case D.OP_ADDI: wx(h, rd, rx(h, s_rs1(s)) + s_imm(s)); s += adv; n++; continue;
+      case D.OP_SLTI: wx(h, rd, <i64>rx(h, s_rs1(s)) < <i64>s_imm(s) ? 1 : 0); s += adv; n++; continue;
+      case D.OP_SLTIU: wx(h, rd, rx(h, s_rs1(s)) < s_imm(s) ? 1 : 0); s += adv; n++; continue;
+      case D.OP_XORI: wx(h, rd, rx(h, s_rs1(s)) ^ s_imm(s)); s += adv; n++; continue;
+      case D.OP_ORI: wx(h, rd, rx(h, s_rs1(s)) | s_imm(s)); s += adv; n++; continue;
+      case D.OP_ANDI: wx(h, rd, rx(h, s_rs1(s)) & s_imm(s)); s += adv; n++; continue;
+      case D.OP_SLLI: wx(h, rd, rx(h, s_rs1(s)) << s_imm(s)); s += adv; n++; continue;
+      case D.OP_SRLI: wx(h, rd, rx(h, s_rs1(s)) >> s_imm(s)); s += adv; n++; continue;
+      case D.OP_SRAI: wx(h, rd, <u64>(<i64>rx(h, s_rs1(s)) >> <i64>s_imm(s))); s += adv; n++; continue;
+      case D.OP_ADD: wx(h, rd, rx(h, s_rs1(s)) + rx(h, s_rs2(s))); s += adv; n++; continue;
+      case D.OP_SUB: wx(h, rd, rx(h, s_rs1(s)) - rx(h, s_rs2(s))); s += adv; n++; continue;
+      case D.OP_SLL: wx(h, rd, rx(h, s_rs1(s)) << (rx(h, s_rs2(s)) & 63)); s += adv; n++; continue;
+      case D.OP_SLT: wx(h, rd, <i64>rx(h, s_rs1(s)) < <i64>rx(h, s_rs2(s)) ? 1 : 0); s += adv; n++; continue;
+      case D.OP_SLTU: wx(h, rd, rx(h, s_rs1(s)) < rx(h, s_rs2(s)) ? 1 : 0); s += adv; n++; continue;
+      case D.OP_XOR: wx(h, rd, rx(h, s_rs1(s)) ^ rx(h, s_rs2(s))); s += adv; n++; continue;
+      case D.OP_SRL: wx(h, rd, rx(h, s_rs1(s)) >> (rx(h, s_rs2(s)) & 63)); s += adv; n++; continue;
+      case D.OP_SRA: wx(h, rd, <u64>(<i64>rx(h, s_rs1(s)) >> <i64>(rx(h, s_rs2(s)) & 63))); s += adv; n++; continue;
+      case D.OP_OR: wx(h, rd, rx(h, s_rs1(s)) | rx(h, s_rs2(s))); s += adv; n++; continue;
+      case D.OP_AND: wx(h, rd, rx(h, s_rs1(s)) & rx(h, s_rs2(s))); s += adv; n++; continue;
+      case D.OP_ADDIW: wx(h, rd, sx32(rx(h, s_rs1(s)) + s_imm(s))); s += adv; n++; continue;
+      case D.OP_SLLIW: wx(h, rd, sx32(<u64>(<u32>rx(h, s_rs1(s)) << <u32>s_imm(s)))); s += adv; n++; continue;
+      case D.OP_SRLIW: wx(h, rd, sx32(<u64>(<u32>rx(h, s_rs1(s)) >> <u32>s_imm(s)))); s += adv; n++; continue;
+      case D.OP_SRAIW: wx(h, rd, <u64><i64>(<i32>rx(h, s_rs1(s)) >> <i32>s_imm(s))); s += adv; n++; continue;
+      case D.OP_ADDW: wx(h, rd, sx32(rx(h, s_rs1(s)) + rx(h, s_rs2(s)))); s += adv; n++; continue;
+      case D.OP_SUBW: wx(h, rd, sx32(rx(h, s_rs1(s)) - rx(h, s_rs2(s)))); s += adv; n++; continue;
+      case D.OP_SLLW: wx(h, rd, sx32(<u64>(<u32>rx(h, s_rs1(s)) << (<u32>rx(h, s_rs2(s)) & 31)))); s += adv; n++; continue;
+      case D.OP_SRLW: wx(h, rd, sx32(<u64>(<u32>rx(h, s_rs1(s)) >> (<u32>rx(h, s_rs2(s)) & 31)))); s += adv; n++; continue;
+      case D.OP_SRAW: wx(h, rd, <u64><i64>(<i32>rx(h, s_rs1(s)) >> (<i32>rx(h, s_rs2(s)) & 31))); s += adv; n++; continue;
+      case D.OP_FENCE: s += adv; n++; continue;
+      case D.OP_ECALL: hart_save(h, page_va + <u64>((s - sbase) >> 3) + 4, n + 1); return STOP_SYSCALL;
+      case D.OP_EBREAK: {
+        const pc = page_va + <u64>((s - sbase) >> 3);
+        return stop_signal(h, pc, n, SIGTRAP, TRAP_BRKPT, pc);
       }
-      case D.OP_SC_W: case D.OP_SC_D: {
-        const word = <i32>(w & 0xff) == D.OP_SC_W;
-        const a = rx(h, s_rs1(s));
-        if (a & (word ? 3 : 7)) return stop_signal(h, pc, n, SIGBUS, BUS_ADRALN, a);
-        const p = mmu_host_for(a, ACC_WRITE);
-        page = NO_PAGE;
-        if (p == 0) return stop_fault(h, pc, n);
-        const ok = load<u32>(h, HART_RESV_VALID) != 0 && load<u64>(h, HART_RESV_ADDR) == a;
-        store<u32>(h, 0, HART_RESV_VALID);
-        if (ok) {
-          if (word) store<u32>(p, <u32>rx(h, s_rs2(s)));
-          else store<u64>(p, rx(h, s_rs2(s)));
-        }
-        wx(h, rd, ok ? 0 : 1);
-        break;
-      }
-      case D.OP_AMO_W: case D.OP_AMO_D: {
-        const word = <i32>(w & 0xff) == D.OP_AMO_W;
-        const a = rx(h, s_rs1(s));
-        if (a & (word ? 3 : 7)) return stop_signal(h, pc, n, SIGBUS, BUS_ADRALN, a);
-        const p = mmu_host_for(a, ACC_WRITE);
-        page = NO_PAGE;
-        if (p == 0) return stop_fault(h, pc, n);
-        const src = rx(h, s_rs2(s));
-        const fn = s_rm(s);
-        if (word) {
-          const old = sx32(<u64>load<u32>(p));
-          store<u32>(p, <u32>amo_apply(fn, old, src, true));
-          wx(h, rd, old);
-        } else {
-          const old = load<u64>(p);
-          store<u64>(p, amo_apply(fn, old, src, false));
-          wx(h, rd, old);
-        }
+      case D.OP_MUL: wx(h, rd, rx(h, s_rs1(s)) * rx(h, s_rs2(s))); s += adv; n++; continue;
+      case D.OP_MULW: wx(h, rd, sx32(rx(h, s_rs1(s)) * rx(h, s_rs2(s)))); s += adv; n++; continue;
+      case D.OP_MULH: case D.OP_MULHSU: case D.OP_MULHU: case D.OP_DIV: case D.OP_DIVU:
+      case D.OP_REM: case D.OP_REMU: case D.OP_DIVW: case D.OP_DIVUW: case D.OP_REMW: case D.OP_REMUW:
+        wx(h, rd, muldiv(<i32>(w & 0xff), rx(h, s_rs1(s)), rx(h, s_rs2(s))));
+        s += adv; n++; continue;
+      case D.OP_LR_W: case D.OP_LR_D: case D.OP_SC_W: case D.OP_SC_D: case D.OP_AMO_W: case D.OP_AMO_D: {
+        const r = cpu_atomic(h, s, w);
+        if (r != 0) return stop_atomic(h, page_va + <u64>((s - sbase) >> 3), n, r);
+        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        force = true;
+        n++;
         break;
       }
       case D.OP_CSRRW: case D.OP_CSRRS: case D.OP_CSRRC:
@@ -415,51 +433,169 @@ export function cpu_run(h: usize, budget: u32): i32 {
         const src = imm_form ? <u64>s_rs1(s) : rx(h, s_rs1(s));
         const writes = kind == 0 || s_rs1(s) != 0;
         const old = csr_access(h, <u32>load<i32>(s, 8) & 0xfff, kind, src, writes, n);
-        if (old == CSR_ILLEGAL) return stop_illegal(h, pc, n);
+        if (old == CSR_ILLEGAL) return stop_illegal(h, page_va + <u64>((s - sbase) >> 3), n);
         wx(h, rd, old);
-        break;
+        s += adv; n++; continue;
       }
-      case D.OP_FLW: case D.OP_FLD: {
-        const dw = <i32>(w & 0xff) == D.OP_FLD;
-        const size: u32 = dw ? 8 : 4;
-        const a = rx(h, s_rs1(s)) + s_imm(s);
-        const p = tlb_host(tlb_r, a, size);
-        let v: u64;
-        if (p != 0) {
-          v = dw ? load<u64>(p) : <u64>load<u32>(p);
-        } else {
-          v = mmu_load_slow(a, size);
-          page = NO_PAGE;
-          if (mmu_fault) return stop_fault(h, pc, n);
-        }
-        if (dw) wf(h, rd, v);
-        else wfs(h, rd, <u32>v);
-        break;
-      }
-      case D.OP_FSW: case D.OP_FSD: {
-        const dw = <i32>(w & 0xff) == D.OP_FSD;
-        const size: u32 = dw ? 8 : 4;
-        const a = rx(h, s_rs1(s)) + s_imm(s);
-        const v = rf(h, s_rs2(s));
-        const p = tlb_host(tlb_w, a, size);
-        if (p != 0) {
-          if (dw) store<u64>(p, v);
-          else store<u32>(p, <u32>v);
-        } else {
-          mmu_store_slow(a, size, v);
-          page = NO_PAGE;
-          if (mmu_fault) return stop_fault(h, pc, n);
-        }
+      case D.OP_FLW: case D.OP_FLD: case D.OP_FSW: case D.OP_FSD: {
+        if (cpu_fp_mem(h, s, w)) { s += adv; n++; continue; }
+        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
+        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        force = true;
+        n++;
         break;
       }
       default:
-        if (!cpu_fp(h, s)) return stop_illegal(h, pc, n);
+        if (!cpu_fp(h, s)) return stop_illegal(h, page_va + <u64>((s - sbase) >> 3), n);
+        s += adv; n++; continue;
     }
-    pc += len;
-    n++;
+    // A control transfer (or a page end, or a resync after a slow path) to tgt.
+    if (!exact && n >= limit) {
+      store<u64>(h, tgt, HART_PC);
+      run_n = n;
+      return RUN_CONTINUE;
+    }
+    if (!force && (tgt ^ page_va) < 4096) {
+      s = dp + (<usize>(<u32>tgt & 4094) << 3);
+      sbase = dp;
+      continue;
+    }
+    force = false;
+    dp = fetch_page(tgt);
+    if (dp == 0) return stop_signal(h, tgt, n, fault_signo, fault_code, tgt);
+    fhost = fetch_fhost;
+    page_va = tgt & ~(<u64>4095);
+    sbase = dp;
+    s = dp + (<usize>(<u32>tgt & 4094) << 3);
   }
-  hart_save(h, pc, n);
-  return STOP_BUDGET;
+  return STOP_BUDGET; // not reached
+}
+
+/** Instructions retired so far in this cpu_run (carried from the fast loop to the exact one). */
+let run_n: u32 = 0;
+const RUN_CONTINUE: i32 = -1;
+/** More than the longest run without a control transfer or page end (2048 + a straddler). */
+const EXACT_MARGIN: u32 = 4096;
+
+/** cpu_run: run hart h in the TLB's mm until budget instructions retire or it stops.
+ *  Returns STOP_*; pc, instret and fcsr are written back to the hart in every case. */
+export function cpu_run(h: usize, budget: u32): i32 {
+  F.fflags_acc = load<u32>(h, HART_FCSR) & 31;
+  // Linux clears a hart's reservation on every return to user space (a dummy sc in
+  // ret_from_exception); a slice boundary is such a return.
+  store<u32>(h, 0, HART_RESV_VALID);
+  run_n = 0;
+  let r = RUN_CONTINUE;
+  if (budget > EXACT_MARGIN) r = run_fast(h, budget - EXACT_MARGIN);
+  if (r == RUN_CONTINUE) r = run_exact(h, budget);
+  return r;
+}
+function run_fast(h: usize, limit: u32): i32 {
+  return run_loop(h, limit, false);
+}
+function run_exact(h: usize, limit: u32): i32 {
+  return run_loop(h, limit, true);
+}
+
+/** MULH*, DIV* and REM*: rare enough to live out of the loop. */
+function muldiv(op: i32, a: u64, b: u64): u64 {
+  switch (op) {
+    case D.OP_MULH: return mulh(a, b);
+    case D.OP_MULHSU: return mulhsu(a, b);
+    case D.OP_MULHU: return mulhu(a, b);
+    case D.OP_DIV: return div64(a, b);
+    case D.OP_DIVU: return b == 0 ? <u64>-1 : a / b;
+    case D.OP_REM: return rem64(a, b);
+    case D.OP_REMU: return b == 0 ? a : a % b;
+    case D.OP_DIVW: return div32(a, b);
+    case D.OP_DIVUW: return divu32(a, b);
+    case D.OP_REMW: return rem32(a, b);
+    default: return remu32(a, b);
+  }
+}
+
+// cpu_atomic results: 0 done, else the synchronous signal to raise.
+const ATOMIC_MISALIGNED: i32 = 1;
+const ATOMIC_FAULT: i32 = 2;
+
+/** LR, SC and the AMOs. Atomic accesses must be naturally aligned (SIGBUS otherwise). */
+function cpu_atomic(h: usize, s: usize, w: u32): i32 {
+  const op = <i32>(w & 0xff);
+  const rd = w >> 16;
+  const word = op == D.OP_LR_W || op == D.OP_SC_W || op == D.OP_AMO_W;
+  const a = rx(h, s_rs1(s));
+  atomic_addr = a;
+  if (a & (word ? 3 : 7)) return ATOMIC_MISALIGNED;
+  if (op == D.OP_LR_W || op == D.OP_LR_D) {
+    const p = mmu_host_for(a, ACC_READ);
+    if (p == 0) return ATOMIC_FAULT;
+    wx(h, rd, word ? sx32(<u64>load<u32>(p)) : load<u64>(p));
+    store<u64>(h, a, HART_RESV_ADDR);
+    store<u32>(h, 1, HART_RESV_VALID);
+    return 0;
+  }
+  const p = mmu_host_for(a, ACC_WRITE);
+  if (p == 0) return ATOMIC_FAULT;
+  const src = rx(h, s_rs2(s));
+  if (op == D.OP_SC_W || op == D.OP_SC_D) {
+    const ok = load<u32>(h, HART_RESV_VALID) != 0 && load<u64>(h, HART_RESV_ADDR) == a;
+    store<u32>(h, 0, HART_RESV_VALID);
+    if (ok) {
+      if (word) store<u32>(p, <u32>src);
+      else store<u64>(p, src);
+    }
+    wx(h, rd, ok ? 0 : 1);
+    return 0;
+  }
+  const fn = s_rm(s);
+  if (word) {
+    const old = sx32(<u64>load<u32>(p));
+    store<u32>(p, <u32>amo_apply(fn, old, src, true));
+    wx(h, rd, old);
+  } else {
+    const old = load<u64>(p);
+    store<u64>(p, amo_apply(fn, old, src, false));
+    wx(h, rd, old);
+  }
+  return 0;
+}
+let atomic_addr: u64 = 0;
+
+function stop_atomic(h: usize, pc: u64, n: u32, r: i32): i32 {
+  if (r == ATOMIC_MISALIGNED) return stop_signal(h, pc, n, SIGBUS, BUS_ADRALN, atomic_addr);
+  return stop_fault(h, pc, n);
+}
+
+/** FLW, FLD, FSW, FSD. Returns true on the fast path; false after the slow path, with
+ *  mmu_fault telling whether it faulted (the caller resyncs its page either way). */
+function cpu_fp_mem(h: usize, s: usize, w: u32): bool {
+  const op = <i32>(w & 0xff);
+  const dw = op == D.OP_FLD || op == D.OP_FSD;
+  const size: u32 = dw ? 8 : 4;
+  const a = rx(h, s_rs1(s)) + s_imm(s);
+  if (op == D.OP_FLW || op == D.OP_FLD) {
+    const rd = w >> 16;
+    const p = tlb_host(tlb_r, a, size);
+    if (p != 0) {
+      if (dw) wf(h, rd, load<u64>(p));
+      else wfs(h, rd, load<u32>(p));
+      return true;
+    }
+    const v = mmu_load_slow(a, size);
+    if (mmu_fault) return false;
+    if (dw) wf(h, rd, v);
+    else wfs(h, rd, <u32>v);
+    return false;
+  }
+  const v = rf(h, s_rs2(s));
+  const p = tlb_host(tlb_w, a, size);
+  if (p != 0) {
+    if (dw) store<u64>(p, v);
+    else store<u32>(p, <u32>v);
+    return true;
+  }
+  mmu_store_slow(a, size, v);
+  return false;
 }
 
 /** The F and D computational instructions (no memory access). Returns false for an illegal

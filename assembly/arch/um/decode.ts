@@ -1,6 +1,7 @@
 // arch/um/decode.ts — RV64GC decode into cached slots.
 // Owns: the op numbering and the 16-byte decoded-slot layout the executor (cpu.ts) reads:
-//   0 op u8 | 1 len u8 (2 or 4) | 2 rd u16 | 4 rs1 u16 | 6 rs2 u16 | 8 imm i32
+//   0 op u8 | 1 adv u8 (length * 8: the slot distance to the next instruction) | 2 rd u16
+//   4 rs1 u16 | 6 rs2 u16 | 8 imm i32
 //  12 rs3 u16 | 14 rm u8 | 15 reserved
 // Register fields hold the register's byte offset inside the hart (x: 8*r, f: HART_F + 8*r),
 // so the executor reaches any operand with one add; op and len share the first load.
@@ -157,7 +158,19 @@ export const OP_FMV_X_D: u16 = 137;
 export const OP_FCLASS_D: u16 = 138;
 export const OP_FMV_W_X: u16 = 139;
 export const OP_FMV_D_X: u16 = 140;
-export const OP_COUNT: u16 = 141;
+/** Not an instruction: the two slots past a page's last one. Sequential flow that leaves the
+ *  page lands here and the executor looks the next page up. */
+export const OP_PAGE_END: u16 = 141;
+// Branches and jal whose target lies in the same page: imm holds the slot distance in bytes,
+// so a taken branch is one add to the slot pointer (no pc arithmetic, no page lookup).
+export const OP_BEQ_L: u16 = 142;
+export const OP_BNE_L: u16 = 143;
+export const OP_BLT_L: u16 = 144;
+export const OP_BGE_L: u16 = 145;
+export const OP_BLTU_L: u16 = 146;
+export const OP_BGEU_L: u16 = 147;
+export const OP_JAL_L: u16 = 148;
+export const OP_COUNT: u16 = 149;
 
 // AMO functions (funct5 >> 0), kept in the slot's rm byte for OP_AMO_W/D.
 export const AMOFN_ADD: u8 = 0x00;
@@ -430,9 +443,25 @@ export function decode32(s: usize, insn: u32): u16 {
   return OP_ILLEGAL;
 }
 
+/** Turn a decoded branch or jal into its same-page form when its target stays in the page
+ *  (page_off: the instruction's offset in its page, or -1 when it must not be localised). */
+function localise_branch(s: usize, op: u16, page_off: i32): u16 {
+  if (page_off < 0) return op;
+  let lop: u16;
+  if (op >= OP_BEQ && op <= OP_BGEU) lop = <u16>(OP_BEQ_L + (op - OP_BEQ));
+  else if (op == OP_JAL) lop = OP_JAL_L;
+  else return op;
+  const imm = load<i32>(s, 8);
+  const target = page_off + imm;
+  if (target < 0 || target >= 4096) return op;
+  store<i32>(s, imm << 3, 8);
+  return lop;
+}
+
 /** decode_insn: decode the instruction whose low halfword is lo (hi: the next halfword, only
- *  read for 32-bit forms) into slot s, including its length. Returns the op. */
-export function decode_insn(s: usize, lo: u32, hi: u32): u16 {
+ *  read for 32-bit forms) into slot s, including its length. page_off is the instruction's
+ *  offset in its page (-1: do not use same-page forms). Returns the op. */
+export function decode_insn(s: usize, lo: u32, hi: u32, page_off: i32): u16 {
   let op: u16;
   let len: u8;
   if ((lo & 3) != 3) {
@@ -443,7 +472,8 @@ export function decode_insn(s: usize, lo: u32, hi: u32): u16 {
     op = decode32(s, lo | (hi << 16));
     len = 4;
   }
+  op = localise_branch(s, op, page_off);
   store<u8>(s, <u8>op, 0);
-  store<u8>(s, len, 1);
+  store<u8>(s, len << 3, 1);
   return op;
 }

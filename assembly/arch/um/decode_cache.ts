@@ -11,9 +11,12 @@ import {
   page_alloc_set_free_hook,
 } from "../../mm/page_alloc";
 import { tlb_flush_write_host, tlb_flush_all } from "./tlb";
-import { SLOT_SIZE } from "./decode";
+import { SLOT_SIZE, OP_PAGE_END } from "./decode";
 
+/** The slots of one page: one per 2-byte offset. */
 export const DPAGE_SIZE: u32 = <u32>(PAGE_SIZE >> 1) * SLOT_SIZE;
+/** Two OP_PAGE_END slots follow (a 2- or 4-byte instruction at the page's end steps onto one). */
+export const DPAGE_STRIDE: u32 = DPAGE_SIZE + 2 * SLOT_SIZE;
 /** Set on a PG_code frame once any slot is decoded, so repeated stores clear it only once. */
 export const PG_decoded: u32 = 1 << 4;
 
@@ -29,12 +32,19 @@ export function decode_cache_init(max: u32): void {
   dpage_owner = heap.alloc(<usize>max << 2);
   memory.fill(dpage_owner, 0, <usize>max << 2);
   dpage_free = heap.alloc(<usize>max << 2);
-  dpage_base = heap.alloc(<usize>max * DPAGE_SIZE);
+  dpage_base = heap.alloc(<usize>max * DPAGE_STRIDE);
   page_alloc_set_free_hook(decode_cache_release);
 }
 
 @inline function dpage_addr(i: u32): usize {
-  return dpage_base + <usize>i * DPAGE_SIZE;
+  return dpage_base + <usize>i * DPAGE_STRIDE;
+}
+
+/** Clear a decoded page: every slot undecoded, the two end slots in place. */
+export function dpage_clear(d: usize): void {
+  memory.fill(d, 0, DPAGE_SIZE);
+  store<u8>(d + DPAGE_SIZE, <u8>OP_PAGE_END);
+  store<u8>(d + DPAGE_SIZE + SLOT_SIZE, <u8>OP_PAGE_END);
 }
 
 /** Drop every decoded page (the pool ran dry): all frames lose PG_code. */
@@ -65,7 +75,7 @@ export function decode_cache_get(pfn: u32): usize {
     i = dpage_count++;
   }
   const d = dpage_addr(i);
-  memory.fill(d, 0, DPAGE_SIZE);
+  dpage_clear(d);
   store<u32>(dpage_owner + (<usize>i << 2), pfn);
   page_set_private(pfn, <u32>d);
   page_set_flags(pfn, page_flags(pfn) | PG_code);
@@ -89,7 +99,7 @@ export function decode_cache_invalidate_pfn(pfn: u32): void {
 /** The frame is being freed: its decoded page returns to the pool. */
 function decode_cache_release(pfn: u32): void {
   const d = <usize>page_private(pfn);
-  const i = <u32>((d - dpage_base) / DPAGE_SIZE);
+  const i = <u32>((d - dpage_base) / DPAGE_STRIDE);
   store<u32>(dpage_owner + (<usize>i << 2), 0);
   store<u32>(dpage_free + (<usize>dpage_nr_free << 2), i);
   dpage_nr_free++;
