@@ -69,14 +69,24 @@ export class Kernel {
 
   /** Run task until it exits or is killed. */
   run(task: Task): ExitState {
-    const m = this.machine;
     while (task.state.kind === "running") {
-      m.setTime(task.hart, this.port.monotonic_ns() / 100n);
-      const stop = m.run(task.hart, task.mm, SLICE_INSNS);
+      const stop = this.run_slice(task, SLICE_INSNS);
       if (stop === STOP_SYSCALL) this.syscall(task);
       else if (stop === STOP_SIGNAL) this.force_sig_fault(task);
     }
     return task.state;
+  }
+
+  /** Run a live task's hart for at most budget_insns (1..SLICE_INSNS) instructions and return
+   *  the core's raw stop (STOP_*) without servicing it: the run loop above and the ptrace
+   *  layer (host/arch/um/ptrace.ts, SYSEMU and single-step) both drive tasks through here. */
+  run_slice(task: Task, budget_insns: number): number {
+    if (task.state.kind !== "running") throw new Error(`run_slice: task ${task.pid} has exited`);
+    if (!Number.isInteger(budget_insns) || budget_insns < 1 || budget_insns > SLICE_INSNS) {
+      throw new Error(`run_slice: budget ${budget_insns} outside 1..${SLICE_INSNS}`);
+    }
+    this.machine.setTime(task.hart, this.port.monotonic_ns() / 100n);
+    return this.machine.run(task.hart, task.mm, budget_insns);
   }
 
   /** Service the syscall a task stopped at: a7 is the number, a0..a5 the arguments. */
@@ -103,10 +113,10 @@ export class Kernel {
     this.port.log(`umwasm: syscall ${nr} (${name}) is not implemented: ENOSYS`);
   }
 
-  /** A synchronous signal from the CPU. DIVERGES: no handlers yet (issue 5), so every such
-   *  signal takes its default action, which for these is to dump core. */
-  private force_sig_fault(task: Task): void {
-    const s = this.machine.stopSignal(task.hart);
+  /** A synchronous signal: by default the one in the hart's stop block (the CPU's), or one a
+   *  tracer was shown and now delivers (host/arch/um/ptrace.ts). DIVERGES: no handlers yet
+   *  (issue 5), so every such signal takes its default action, which for these is to dump core. */
+  force_sig_fault(task: Task, s: { signo: number } = this.machine.stopSignal(task.hart)): void {
     this.do_exit(task, { kind: "signaled", signo: s.signo, core: s.signo !== 9 });
   }
 

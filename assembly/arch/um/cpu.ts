@@ -236,7 +236,8 @@ let straddle_base: usize = 0; // a fake decoded page: only slot 2047 and the end
  *  it is derived from the slot, pc = page_va + (s - sbase) / 8. */
 @inline function run_loop(h: usize, limit: u32, exact: bool): i32 {
   let n = run_n;
-  let tgt = load<u64>(h, HART_PC);
+  // IALIGN is 16 with the C extension: bit 0 of the pc does not exist (a tracer may set it).
+  let tgt = load<u64>(h, HART_PC) & ~(<u64>1);
   let dp = fetch_page(tgt);
   if (dp == 0) return stop_signal(h, tgt, n, fault_signo, fault_code, tgt);
   let fhost = fetch_fhost;
@@ -244,6 +245,8 @@ let straddle_base: usize = 0; // a fake decoded page: only slot 2047 and the end
   let sbase = dp;
   let s = dp + (<usize>(<u32>tgt & 4094) << 3);
   let force = false;
+  const tr = tlb_r; // fixed after boot: keep them in locals, not globals
+  const tw = tlb_w;
   while (true) {
     if (exact && n >= limit) {
       hart_save(h, page_va + <u64>((s - sbase) >> 3), n);
@@ -336,41 +339,132 @@ let straddle_base: usize = 0; // a fake decoded page: only slot 2047 and the end
         n++;
         if (!exact && n >= limit) { tgt = page_va + <u64>((s - sbase) >> 3); break; }
         continue;
-      case D.OP_LB: case D.OP_LH: case D.OP_LW: case D.OP_LD:
-      case D.OP_LBU: case D.OP_LHU: case D.OP_LWU: {
-        const op = <i32>(w & 0xff);
+      case D.OP_LB: {
         const a = rx(h, s_rs1(s)) + s_imm(s);
-        const size: u32 = op == D.OP_LB || op == D.OP_LBU ? 1 : op == D.OP_LH || op == D.OP_LHU ? 2 : op == D.OP_LD ? 8 : 4;
-        const p = tlb_host(tlb_r, a, size);
-        let v: u64;
-        if (p != 0) {
-          v = size == 8 ? load<u64>(p) : size == 4 ? <u64>load<u32>(p) : size == 2 ? <u64>load<u16>(p) : <u64>load<u8>(p);
-        } else {
-          v = mmu_load_slow(a, size);
-          if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
-          // A fault may have recycled decoded pages: continue through a full lookup.
-          force = true;
-        }
-        if (op == D.OP_LB) v = <u64><i64><i8>v;
-        else if (op == D.OP_LH) v = <u64><i64><i16>v;
-        else if (op == D.OP_LW) v = sx32(v);
-        wx(h, rd, v);
-        if (force) { tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3); n++; break; }
-        s += adv; n++; continue;
+        const p = tlb_host(tr, a, 1);
+        if (p != 0) { wx(h, rd, <u64><i64>load<i8>(p)); s += adv; n++; continue; }
+        const v = mmu_load_slow(a, 1);
+        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
+        wx(h, rd, <u64><i64><i8>v);
+        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        force = true; // the fault may have recycled decoded pages: resync through a lookup
+        n++;
+        break;
       }
-      case D.OP_SB: case D.OP_SH: case D.OP_SW: case D.OP_SD: {
-        const size: u32 = 1 << ((w & 0xff) - D.OP_SB);
+      case D.OP_LH: {
+        const a = rx(h, s_rs1(s)) + s_imm(s);
+        const p = tlb_host(tr, a, 2);
+        if (p != 0) { wx(h, rd, <u64><i64>load<i16>(p)); s += adv; n++; continue; }
+        const v = mmu_load_slow(a, 2);
+        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
+        wx(h, rd, <u64><i64><i16>v);
+        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        force = true; // the fault may have recycled decoded pages: resync through a lookup
+        n++;
+        break;
+      }
+      case D.OP_LW: {
+        const a = rx(h, s_rs1(s)) + s_imm(s);
+        const p = tlb_host(tr, a, 4);
+        if (p != 0) { wx(h, rd, <u64><i64>load<i32>(p)); s += adv; n++; continue; }
+        const v = mmu_load_slow(a, 4);
+        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
+        wx(h, rd, sx32(v));
+        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        force = true; // the fault may have recycled decoded pages: resync through a lookup
+        n++;
+        break;
+      }
+      case D.OP_LD: {
+        const a = rx(h, s_rs1(s)) + s_imm(s);
+        const p = tlb_host(tr, a, 8);
+        if (p != 0) { wx(h, rd, load<u64>(p)); s += adv; n++; continue; }
+        const v = mmu_load_slow(a, 8);
+        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
+        wx(h, rd, v);
+        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        force = true; // the fault may have recycled decoded pages: resync through a lookup
+        n++;
+        break;
+      }
+      case D.OP_LBU: {
+        const a = rx(h, s_rs1(s)) + s_imm(s);
+        const p = tlb_host(tr, a, 1);
+        if (p != 0) { wx(h, rd, <u64>load<u8>(p)); s += adv; n++; continue; }
+        const v = mmu_load_slow(a, 1);
+        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
+        wx(h, rd, v);
+        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        force = true; // the fault may have recycled decoded pages: resync through a lookup
+        n++;
+        break;
+      }
+      case D.OP_LHU: {
+        const a = rx(h, s_rs1(s)) + s_imm(s);
+        const p = tlb_host(tr, a, 2);
+        if (p != 0) { wx(h, rd, <u64>load<u16>(p)); s += adv; n++; continue; }
+        const v = mmu_load_slow(a, 2);
+        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
+        wx(h, rd, v);
+        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        force = true; // the fault may have recycled decoded pages: resync through a lookup
+        n++;
+        break;
+      }
+      case D.OP_LWU: {
+        const a = rx(h, s_rs1(s)) + s_imm(s);
+        const p = tlb_host(tr, a, 4);
+        if (p != 0) { wx(h, rd, <u64>load<u32>(p)); s += adv; n++; continue; }
+        const v = mmu_load_slow(a, 4);
+        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
+        wx(h, rd, v);
+        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        force = true; // the fault may have recycled decoded pages: resync through a lookup
+        n++;
+        break;
+      }
+      case D.OP_SB: {
         const a = rx(h, s_rs1(s)) + s_imm(s);
         const v = rx(h, s_rs2(s));
-        const p = tlb_host(tlb_w, a, size);
-        if (p != 0) {
-          if (size == 8) store<u64>(p, v);
-          else if (size == 4) store<u32>(p, <u32>v);
-          else if (size == 2) store<u16>(p, <u16>v);
-          else store<u8>(p, <u8>v);
-          s += adv; n++; continue;
-        }
-        mmu_store_slow(a, size, v);
+        const p = tlb_host(tw, a, 1);
+        if (p != 0) { store<u8>(p, <u8>v); s += adv; n++; continue; }
+        mmu_store_slow(a, 1, v);
+        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
+        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        force = true;
+        n++;
+        break;
+      }
+      case D.OP_SH: {
+        const a = rx(h, s_rs1(s)) + s_imm(s);
+        const v = rx(h, s_rs2(s));
+        const p = tlb_host(tw, a, 2);
+        if (p != 0) { store<u16>(p, <u16>v); s += adv; n++; continue; }
+        mmu_store_slow(a, 2, v);
+        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
+        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        force = true;
+        n++;
+        break;
+      }
+      case D.OP_SW: {
+        const a = rx(h, s_rs1(s)) + s_imm(s);
+        const v = rx(h, s_rs2(s));
+        const p = tlb_host(tw, a, 4);
+        if (p != 0) { store<u32>(p, <u32>v); s += adv; n++; continue; }
+        mmu_store_slow(a, 4, v);
+        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
+        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        force = true;
+        n++;
+        break;
+      }
+      case D.OP_SD: {
+        const a = rx(h, s_rs1(s)) + s_imm(s);
+        const v = rx(h, s_rs2(s));
+        const p = tlb_host(tw, a, 8);
+        if (p != 0) { store<u64>(p, v); s += adv; n++; continue; }
+        mmu_store_slow(a, 8, v);
         if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
         tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
         force = true;
@@ -449,8 +543,13 @@ let straddle_base: usize = 0; // a fake decoded page: only slot 2047 and the end
         if (!cpu_fp(h, s)) return stop_illegal(h, page_va + <u64>((s - sbase) >> 3), n);
         s += adv; n++; continue;
     }
-    // A control transfer (or a page end, or a resync after a slow path) to tgt.
-    if (!exact && n >= limit) {
+    // A control transfer (or a page end, or a resync after a slow path) to tgt. When the
+    // budget is spent the target is not fetched: its fault belongs to the next slice.
+    if (n >= limit) {
+      if (exact) {
+        hart_save(h, tgt, n);
+        return STOP_BUDGET;
+      }
       store<u64>(h, tgt, HART_PC);
       run_n = n;
       return RUN_CONTINUE;

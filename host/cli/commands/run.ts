@@ -51,8 +51,14 @@ export function runCommand(argv: string[]): number {
   try {
     bytes = fs.readFileSync(file);
   } catch (e) {
-    process.stderr.write(`umwasm: ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "No such file or directory" : (e as Error).message}\n`);
-    return 127;
+    // A shell's answers: 127 when there is no such file, 126 when it cannot be executed.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      process.stderr.write(`umwasm: ${file}: No such file or directory\n`);
+      return 127;
+    }
+    process.stderr.write(`umwasm: ${file}: ${code === "EISDIR" ? "Is a directory" : (e as Error).message}\n`);
+    return 126;
   }
   const seed = opts.has("seed") ? parseSeed(String(opts.get("seed"))) : undefined;
   const port = new NodePort({ seed });
