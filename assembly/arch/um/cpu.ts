@@ -531,7 +531,31 @@ let straddle_base: usize = 0; // a fake decoded page: only slot 2047 and the end
         wx(h, rd, old);
         s += adv; n++; continue;
       }
-      case D.OP_FLW: case D.OP_FLD: case D.OP_FSW: case D.OP_FSD: {
+      case D.OP_FLD: {
+        const a = rx(h, s_rs1(s)) + s_imm(s);
+        const p = tlb_host(tr, a, 8);
+        if (p != 0) { wf(h, rd, load<u64>(p)); s += adv; n++; continue; }
+        const v = mmu_load_slow(a, 8);
+        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
+        wf(h, rd, v);
+        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        force = true;
+        n++;
+        break;
+      }
+      case D.OP_FSD: {
+        const a = rx(h, s_rs1(s)) + s_imm(s);
+        const v = rf(h, s_rs2(s));
+        const p = tlb_host(tw, a, 8);
+        if (p != 0) { store<u64>(p, v); s += adv; n++; continue; }
+        mmu_store_slow(a, 8, v);
+        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
+        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        force = true;
+        n++;
+        break;
+      }
+      case D.OP_FLW: case D.OP_FSW: {
         if (cpu_fp_mem(h, s, w)) { s += adv; n++; continue; }
         if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
         tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
@@ -539,6 +563,26 @@ let straddle_base: usize = 0; // a fake decoded page: only slot 2047 and the end
         n++;
         break;
       }
+      // The common double-precision arithmetic stays in the loop; the rest goes to cpu_fp().
+      case D.OP_FADD_D: case D.OP_FSUB_D: case D.OP_FMUL_D: case D.OP_FDIV_D:
+      case D.OP_FMADD_D: case D.OP_FMSUB_D: case D.OP_FNMSUB_D: case D.OP_FNMADD_D: {
+        const rm = fp_rm(h, s);
+        if (rm > 4) return stop_illegal(h, page_va + <u64>((s - sbase) >> 3), n);
+        const op = <i32>(w & 0xff);
+        const x = rf(h, s_rs1(s)), y = rf(h, s_rs2(s));
+        let r: u64;
+        if (op == D.OP_FADD_D) r = F.f64_add(x, y, rm);
+        else if (op == D.OP_FMUL_D) r = F.f64_mul(x, y, rm);
+        else if (op == D.OP_FMADD_D) r = F.f64_fmadd(x, y, rf(h, s_rs3(s)), rm);
+        else if (op == D.OP_FSUB_D) r = F.f64_sub(x, y, rm);
+        else if (op == D.OP_FDIV_D) r = F.f64_div(x, y, rm);
+        else if (op == D.OP_FMSUB_D) r = F.f64_fmsub(x, y, rf(h, s_rs3(s)), rm);
+        else if (op == D.OP_FNMSUB_D) r = F.f64_fnmsub(x, y, rf(h, s_rs3(s)), rm);
+        else r = F.f64_fnmadd(x, y, rf(h, s_rs3(s)), rm);
+        wf(h, rd, r);
+        s += adv; n++; continue;
+      }
+      case D.OP_FSGNJ_D: wf(h, rd, (rf(h, s_rs1(s)) & 0x7fffffffffffffff) | (rf(h, s_rs2(s)) & 0x8000000000000000)); s += adv; n++; continue;
       default:
         if (!cpu_fp(h, s)) return stop_illegal(h, page_va + <u64>((s - sbase) >> 3), n);
         s += adv; n++; continue;
