@@ -18,19 +18,16 @@ import { decode_insn, SLOT_SIZE } from "./decode";
 import { tlb_r, tlb_w, tlb_x } from "./tlb";
 import { tlb_fill, mmu_load_slow, mmu_store_slow, mmu_fetch_host, mmu_host_for, mmu_fault, mmu_fault_addr } from "./mmu";
 import { fault_signo, fault_code, ACC_READ, ACC_WRITE, ACC_EXEC } from "./fault";
-import { decode_cache_mark } from "./decode_cache";
+import { decode_cache_mark, dpage_clear, DPAGE_STRIDE } from "./decode_cache";
 import { host_to_pfn } from "../../mm/page_alloc";
 import * as F from "./softfloat";
 
 const CANON_NAN_S: u32 = 0x7fc00000;
 
 export function cpu_init(): void {
-  const slots = heap.alloc(3 * SLOT_SIZE);
-  memory.fill(slots, 0, 3 * SLOT_SIZE);
-  store<u8>(slots + SLOT_SIZE, <u8>D.OP_PAGE_END);
-  store<u8>(slots + 2 * SLOT_SIZE, <u8>D.OP_PAGE_END);
-  // Wrapping arithmetic: straddle_base + 2047 slots is exactly the first of the three.
-  straddle_base = slots - 2047 * SLOT_SIZE;
+  straddle_base = heap.alloc(DPAGE_STRIDE + 16);
+  straddle_base = (straddle_base + 15) & ~(<usize>15);
+  dpage_clear(straddle_base);
 }
 
 // Registers (by byte offset in the hart, as the decoder stores them) and slot fields.
@@ -228,37 +225,34 @@ function fetch_page(va: u64): usize {
 /** Slots for a 32-bit instruction that starts at a page's last halfword: it is decoded afresh
  *  each time (its second half lives in another page that may change on its own). The slot
  *  sits where slot 2047 of a page would, so the two end slots after it work as usual. */
-let straddle_base: usize = 0; // a fake decoded page: only slot 2047 and the end slots exist
+let straddle_base: usize = 0; // a decoded page of its own: only slot 2047 and the end slots are used
 
 /** Exactly one of the executor's two loops, inlined twice. In the fast loop the budget is
  *  checked only at control transfers and page ends (never more than 2049 instructions apart);
  *  the exact loop checks before every instruction and finishes the slice. The pc is not kept:
- *  it is derived from the slot, pc = page_va + (s - sbase) / 8. */
+ *  it is derived from the slot, pc = pcb + s / 8 with pcb = page_va - dp / 8 (decoded pages
+ *  are 16-byte aligned). Few values live across the dispatch, so they stay in registers. */
 @inline function run_loop(h: usize, limit: u32, exact: bool): i32 {
   let n = run_n;
   // IALIGN is 16 with the C extension: bit 0 of the pc does not exist (a tracer may set it).
   let tgt = load<u64>(h, HART_PC) & ~(<u64>1);
   let dp = fetch_page(tgt);
   if (dp == 0) return stop_signal(h, tgt, n, fault_signo, fault_code, tgt);
-  let fhost = fetch_fhost;
-  let page_va = tgt & ~(<u64>4095);
-  let sbase = dp;
+  let pcb = (tgt & ~(<u64>4095)) - <u64>(dp >> 3);
   let s = dp + (<usize>(<u32>tgt & 4094) << 3);
   let force = false;
-  const tr = tlb_r; // fixed after boot: keep them in locals, not globals
-  const tw = tlb_w;
   while (true) {
     if (exact && n >= limit) {
-      hart_save(h, page_va + <u64>((s - sbase) >> 3), n);
+      hart_save(h, (pcb + <u64>(s >> 3)), n);
       return STOP_BUDGET;
     }
     const w = load<u32>(s);
-    const adv = <usize>((w >> 8) & 0xff);
-    const rd = w >> 16;
     switch (<i32>(w & 0xff)) {
       case D.OP_NONE: {
-        const pc = page_va + <u64>((s - sbase) >> 3);
+        const pc = (pcb + <u64>(s >> 3));
         const off = <usize>(<u32>pc & 4095);
+        fetch_page(pc); // an exec TLB hit: the frame of this page
+        const fhost = fetch_fhost;
         const lo = <u32>load<u16>(fhost + off);
         if ((lo & 3) != 3 || off != 4094) {
           decode_insn(s, lo, (lo & 3) == 3 ? <u32>load<u16>(fhost + off + 2) : 0, <i32>off);
@@ -268,157 +262,159 @@ let straddle_base: usize = 0; // a fake decoded page: only slot 2047 and the end
         const h2 = mmu_fetch_host(pc + 2);
         if (h2 == 0) return stop_fault(h, pc, n);
         const hi = <u32>load<u16>(h2);
-        // Faulting the next page in may have recycled decoded pages: look this one up again.
-        dp = fetch_page(pc);
-        fhost = fetch_fhost;
-        sbase = straddle_base;
+        // Faulting the next page in may have recycled decoded pages: read this one again.
+        if (fetch_page(pc) == 0) return stop_signal(h, pc, n, fault_signo, fault_code, pc);
+        dp = straddle_base;
+        pcb = (pc & ~(<u64>4095)) - <u64>(dp >> 3);
         s = straddle_base + 2047 * SLOT_SIZE;
-        decode_insn(s, <u32>load<u16>(fhost + 4094), hi, -1);
+        decode_insn(s, <u32>load<u16>(fetch_fhost + 4094), hi, -1);
+        // dp is not this page's decoded page: whatever follows must look the page up.
+        force = true;
         continue;
       }
       case D.OP_PAGE_END:
-        tgt = page_va + <u64>((s - sbase) >> 3);
+        tgt = (pcb + <u64>(s >> 3));
         force = true;
         break;
-      case D.OP_ILLEGAL: return stop_illegal(h, page_va + <u64>((s - sbase) >> 3), n);
-      case D.OP_LUI: wx(h, rd, s_imm(s)); s += adv; n++; continue;
-      case D.OP_AUIPC: wx(h, rd, page_va + <u64>((s - sbase) >> 3) + s_imm(s)); s += adv; n++; continue;
+      case D.OP_ILLEGAL: return stop_illegal(h, (pcb + <u64>(s >> 3)), n);
+      case D.OP_LUI: wx(h, w >> 16, s_imm(s)); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_AUIPC: wx(h, w >> 16, (pcb + <u64>(s >> 3)) + s_imm(s)); s += <usize>((w >> 8) & 0xff); n++; continue;
       case D.OP_JAL: {
-        const pc = page_va + <u64>((s - sbase) >> 3);
-        wx(h, rd, pc + <u64>(adv >> 3));
+        const pc = (pcb + <u64>(s >> 3));
+        wx(h, w >> 16, pc + <u64>((w >> 11) & 31));
         tgt = pc + s_imm(s);
         n++;
         break;
       }
       case D.OP_JALR: {
-        const pc = page_va + <u64>((s - sbase) >> 3);
+        const pc = (pcb + <u64>(s >> 3));
         tgt = (rx(h, s_rs1(s)) + s_imm(s)) & ~(<u64>1);
-        wx(h, rd, pc + <u64>(adv >> 3));
+        wx(h, w >> 16, pc + <u64>((w >> 11) & 31));
         n++;
         break;
       }
       case D.OP_BEQ:
-        if (rx(h, s_rs1(s)) == rx(h, s_rs2(s))) { tgt = page_va + <u64>((s - sbase) >> 3) + s_imm(s); n++; break; }
-        s += adv; n++; continue;
+        if (rx(h, s_rs1(s)) == rx(h, s_rs2(s))) { tgt = (pcb + <u64>(s >> 3)) + s_imm(s); n++; break; }
+        s += <usize>((w >> 8) & 0xff); n++; continue;
       case D.OP_BNE:
-        if (rx(h, s_rs1(s)) != rx(h, s_rs2(s))) { tgt = page_va + <u64>((s - sbase) >> 3) + s_imm(s); n++; break; }
-        s += adv; n++; continue;
+        if (rx(h, s_rs1(s)) != rx(h, s_rs2(s))) { tgt = (pcb + <u64>(s >> 3)) + s_imm(s); n++; break; }
+        s += <usize>((w >> 8) & 0xff); n++; continue;
       case D.OP_BLT:
-        if (<i64>rx(h, s_rs1(s)) < <i64>rx(h, s_rs2(s))) { tgt = page_va + <u64>((s - sbase) >> 3) + s_imm(s); n++; break; }
-        s += adv; n++; continue;
+        if (<i64>rx(h, s_rs1(s)) < <i64>rx(h, s_rs2(s))) { tgt = (pcb + <u64>(s >> 3)) + s_imm(s); n++; break; }
+        s += <usize>((w >> 8) & 0xff); n++; continue;
       case D.OP_BGE:
-        if (<i64>rx(h, s_rs1(s)) >= <i64>rx(h, s_rs2(s))) { tgt = page_va + <u64>((s - sbase) >> 3) + s_imm(s); n++; break; }
-        s += adv; n++; continue;
+        if (<i64>rx(h, s_rs1(s)) >= <i64>rx(h, s_rs2(s))) { tgt = (pcb + <u64>(s >> 3)) + s_imm(s); n++; break; }
+        s += <usize>((w >> 8) & 0xff); n++; continue;
       case D.OP_BLTU:
-        if (rx(h, s_rs1(s)) < rx(h, s_rs2(s))) { tgt = page_va + <u64>((s - sbase) >> 3) + s_imm(s); n++; break; }
-        s += adv; n++; continue;
+        if (rx(h, s_rs1(s)) < rx(h, s_rs2(s))) { tgt = (pcb + <u64>(s >> 3)) + s_imm(s); n++; break; }
+        s += <usize>((w >> 8) & 0xff); n++; continue;
       case D.OP_BGEU:
-        if (rx(h, s_rs1(s)) >= rx(h, s_rs2(s))) { tgt = page_va + <u64>((s - sbase) >> 3) + s_imm(s); n++; break; }
-        s += adv; n++; continue;
+        if (rx(h, s_rs1(s)) >= rx(h, s_rs2(s))) { tgt = (pcb + <u64>(s >> 3)) + s_imm(s); n++; break; }
+        s += <usize>((w >> 8) & 0xff); n++; continue;
       case D.OP_BEQ_L:
-        if (rx(h, s_rs1(s)) == rx(h, s_rs2(s))) { s += <usize>load<i32>(s, 8); n++; if (!exact && n >= limit) { tgt = page_va + <u64>((s - sbase) >> 3); break; } continue; }
-        s += adv; n++; continue;
+        if (rx(h, s_rs1(s)) == rx(h, s_rs2(s))) { s += <usize>load<i32>(s, 8); n++; if (!exact && n >= limit) { tgt = (pcb + <u64>(s >> 3)); break; } continue; }
+        s += <usize>((w >> 8) & 0xff); n++; continue;
       case D.OP_BNE_L:
-        if (rx(h, s_rs1(s)) != rx(h, s_rs2(s))) { s += <usize>load<i32>(s, 8); n++; if (!exact && n >= limit) { tgt = page_va + <u64>((s - sbase) >> 3); break; } continue; }
-        s += adv; n++; continue;
+        if (rx(h, s_rs1(s)) != rx(h, s_rs2(s))) { s += <usize>load<i32>(s, 8); n++; if (!exact && n >= limit) { tgt = (pcb + <u64>(s >> 3)); break; } continue; }
+        s += <usize>((w >> 8) & 0xff); n++; continue;
       case D.OP_BLT_L:
-        if (<i64>rx(h, s_rs1(s)) < <i64>rx(h, s_rs2(s))) { s += <usize>load<i32>(s, 8); n++; if (!exact && n >= limit) { tgt = page_va + <u64>((s - sbase) >> 3); break; } continue; }
-        s += adv; n++; continue;
+        if (<i64>rx(h, s_rs1(s)) < <i64>rx(h, s_rs2(s))) { s += <usize>load<i32>(s, 8); n++; if (!exact && n >= limit) { tgt = (pcb + <u64>(s >> 3)); break; } continue; }
+        s += <usize>((w >> 8) & 0xff); n++; continue;
       case D.OP_BGE_L:
-        if (<i64>rx(h, s_rs1(s)) >= <i64>rx(h, s_rs2(s))) { s += <usize>load<i32>(s, 8); n++; if (!exact && n >= limit) { tgt = page_va + <u64>((s - sbase) >> 3); break; } continue; }
-        s += adv; n++; continue;
+        if (<i64>rx(h, s_rs1(s)) >= <i64>rx(h, s_rs2(s))) { s += <usize>load<i32>(s, 8); n++; if (!exact && n >= limit) { tgt = (pcb + <u64>(s >> 3)); break; } continue; }
+        s += <usize>((w >> 8) & 0xff); n++; continue;
       case D.OP_BLTU_L:
-        if (rx(h, s_rs1(s)) < rx(h, s_rs2(s))) { s += <usize>load<i32>(s, 8); n++; if (!exact && n >= limit) { tgt = page_va + <u64>((s - sbase) >> 3); break; } continue; }
-        s += adv; n++; continue;
+        if (rx(h, s_rs1(s)) < rx(h, s_rs2(s))) { s += <usize>load<i32>(s, 8); n++; if (!exact && n >= limit) { tgt = (pcb + <u64>(s >> 3)); break; } continue; }
+        s += <usize>((w >> 8) & 0xff); n++; continue;
       case D.OP_BGEU_L:
-        if (rx(h, s_rs1(s)) >= rx(h, s_rs2(s))) { s += <usize>load<i32>(s, 8); n++; if (!exact && n >= limit) { tgt = page_va + <u64>((s - sbase) >> 3); break; } continue; }
-        s += adv; n++; continue;
+        if (rx(h, s_rs1(s)) >= rx(h, s_rs2(s))) { s += <usize>load<i32>(s, 8); n++; if (!exact && n >= limit) { tgt = (pcb + <u64>(s >> 3)); break; } continue; }
+        s += <usize>((w >> 8) & 0xff); n++; continue;
       case D.OP_JAL_L:
-        wx(h, rd, page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3));
+        wx(h, w >> 16, (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31));
         s += <usize>load<i32>(s, 8);
         n++;
-        if (!exact && n >= limit) { tgt = page_va + <u64>((s - sbase) >> 3); break; }
+        if (!exact && n >= limit) { tgt = (pcb + <u64>(s >> 3)); break; }
         continue;
       case D.OP_LB: {
         const a = rx(h, s_rs1(s)) + s_imm(s);
-        const p = tlb_host(tr, a, 1);
-        if (p != 0) { wx(h, rd, <u64><i64>load<i8>(p)); s += adv; n++; continue; }
+        const p = tlb_host(tlb_r, a, 1);
+        if (p != 0) { wx(h, w >> 16, <u64><i64>load<i8>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
         const v = mmu_load_slow(a, 1);
-        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
-        wx(h, rd, <u64><i64><i8>v);
-        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        wx(h, w >> 16, <u64><i64><i8>v);
+        tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
         break;
       }
       case D.OP_LH: {
         const a = rx(h, s_rs1(s)) + s_imm(s);
-        const p = tlb_host(tr, a, 2);
-        if (p != 0) { wx(h, rd, <u64><i64>load<i16>(p)); s += adv; n++; continue; }
+        const p = tlb_host(tlb_r, a, 2);
+        if (p != 0) { wx(h, w >> 16, <u64><i64>load<i16>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
         const v = mmu_load_slow(a, 2);
-        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
-        wx(h, rd, <u64><i64><i16>v);
-        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        wx(h, w >> 16, <u64><i64><i16>v);
+        tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
         break;
       }
       case D.OP_LW: {
         const a = rx(h, s_rs1(s)) + s_imm(s);
-        const p = tlb_host(tr, a, 4);
-        if (p != 0) { wx(h, rd, <u64><i64>load<i32>(p)); s += adv; n++; continue; }
+        const p = tlb_host(tlb_r, a, 4);
+        if (p != 0) { wx(h, w >> 16, <u64><i64>load<i32>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
         const v = mmu_load_slow(a, 4);
-        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
-        wx(h, rd, sx32(v));
-        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        wx(h, w >> 16, sx32(v));
+        tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
         break;
       }
       case D.OP_LD: {
         const a = rx(h, s_rs1(s)) + s_imm(s);
-        const p = tlb_host(tr, a, 8);
-        if (p != 0) { wx(h, rd, load<u64>(p)); s += adv; n++; continue; }
+        const p = tlb_host(tlb_r, a, 8);
+        if (p != 0) { wx(h, w >> 16, load<u64>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
         const v = mmu_load_slow(a, 8);
-        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
-        wx(h, rd, v);
-        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        wx(h, w >> 16, v);
+        tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
         break;
       }
       case D.OP_LBU: {
         const a = rx(h, s_rs1(s)) + s_imm(s);
-        const p = tlb_host(tr, a, 1);
-        if (p != 0) { wx(h, rd, <u64>load<u8>(p)); s += adv; n++; continue; }
+        const p = tlb_host(tlb_r, a, 1);
+        if (p != 0) { wx(h, w >> 16, <u64>load<u8>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
         const v = mmu_load_slow(a, 1);
-        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
-        wx(h, rd, v);
-        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        wx(h, w >> 16, v);
+        tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
         break;
       }
       case D.OP_LHU: {
         const a = rx(h, s_rs1(s)) + s_imm(s);
-        const p = tlb_host(tr, a, 2);
-        if (p != 0) { wx(h, rd, <u64>load<u16>(p)); s += adv; n++; continue; }
+        const p = tlb_host(tlb_r, a, 2);
+        if (p != 0) { wx(h, w >> 16, <u64>load<u16>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
         const v = mmu_load_slow(a, 2);
-        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
-        wx(h, rd, v);
-        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        wx(h, w >> 16, v);
+        tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
         break;
       }
       case D.OP_LWU: {
         const a = rx(h, s_rs1(s)) + s_imm(s);
-        const p = tlb_host(tr, a, 4);
-        if (p != 0) { wx(h, rd, <u64>load<u32>(p)); s += adv; n++; continue; }
+        const p = tlb_host(tlb_r, a, 4);
+        if (p != 0) { wx(h, w >> 16, <u64>load<u32>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
         const v = mmu_load_slow(a, 4);
-        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
-        wx(h, rd, v);
-        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        wx(h, w >> 16, v);
+        tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
         break;
@@ -426,11 +422,11 @@ let straddle_base: usize = 0; // a fake decoded page: only slot 2047 and the end
       case D.OP_SB: {
         const a = rx(h, s_rs1(s)) + s_imm(s);
         const v = rx(h, s_rs2(s));
-        const p = tlb_host(tw, a, 1);
-        if (p != 0) { store<u8>(p, <u8>v); s += adv; n++; continue; }
+        const p = tlb_host(tlb_w, a, 1);
+        if (p != 0) { store<u8>(p, <u8>v); s += <usize>((w >> 8) & 0xff); n++; continue; }
         mmu_store_slow(a, 1, v);
-        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
-        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true;
         n++;
         break;
@@ -438,11 +434,11 @@ let straddle_base: usize = 0; // a fake decoded page: only slot 2047 and the end
       case D.OP_SH: {
         const a = rx(h, s_rs1(s)) + s_imm(s);
         const v = rx(h, s_rs2(s));
-        const p = tlb_host(tw, a, 2);
-        if (p != 0) { store<u16>(p, <u16>v); s += adv; n++; continue; }
+        const p = tlb_host(tlb_w, a, 2);
+        if (p != 0) { store<u16>(p, <u16>v); s += <usize>((w >> 8) & 0xff); n++; continue; }
         mmu_store_slow(a, 2, v);
-        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
-        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true;
         n++;
         break;
@@ -450,11 +446,11 @@ let straddle_base: usize = 0; // a fake decoded page: only slot 2047 and the end
       case D.OP_SW: {
         const a = rx(h, s_rs1(s)) + s_imm(s);
         const v = rx(h, s_rs2(s));
-        const p = tlb_host(tw, a, 4);
-        if (p != 0) { store<u32>(p, <u32>v); s += adv; n++; continue; }
+        const p = tlb_host(tlb_w, a, 4);
+        if (p != 0) { store<u32>(p, <u32>v); s += <usize>((w >> 8) & 0xff); n++; continue; }
         mmu_store_slow(a, 4, v);
-        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
-        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true;
         n++;
         break;
@@ -462,59 +458,59 @@ let straddle_base: usize = 0; // a fake decoded page: only slot 2047 and the end
       case D.OP_SD: {
         const a = rx(h, s_rs1(s)) + s_imm(s);
         const v = rx(h, s_rs2(s));
-        const p = tlb_host(tw, a, 8);
-        if (p != 0) { store<u64>(p, v); s += adv; n++; continue; }
+        const p = tlb_host(tlb_w, a, 8);
+        if (p != 0) { store<u64>(p, v); s += <usize>((w >> 8) & 0xff); n++; continue; }
         mmu_store_slow(a, 8, v);
-        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
-        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true;
         n++;
         break;
       }
-      case D.OP_ADDI: wx(h, rd, rx(h, s_rs1(s)) + s_imm(s)); s += adv; n++; continue;
-      case D.OP_SLTI: wx(h, rd, <i64>rx(h, s_rs1(s)) < <i64>s_imm(s) ? 1 : 0); s += adv; n++; continue;
-      case D.OP_SLTIU: wx(h, rd, rx(h, s_rs1(s)) < s_imm(s) ? 1 : 0); s += adv; n++; continue;
-      case D.OP_XORI: wx(h, rd, rx(h, s_rs1(s)) ^ s_imm(s)); s += adv; n++; continue;
-      case D.OP_ORI: wx(h, rd, rx(h, s_rs1(s)) | s_imm(s)); s += adv; n++; continue;
-      case D.OP_ANDI: wx(h, rd, rx(h, s_rs1(s)) & s_imm(s)); s += adv; n++; continue;
-      case D.OP_SLLI: wx(h, rd, rx(h, s_rs1(s)) << s_imm(s)); s += adv; n++; continue;
-      case D.OP_SRLI: wx(h, rd, rx(h, s_rs1(s)) >> s_imm(s)); s += adv; n++; continue;
-      case D.OP_SRAI: wx(h, rd, <u64>(<i64>rx(h, s_rs1(s)) >> <i64>s_imm(s))); s += adv; n++; continue;
-      case D.OP_ADD: wx(h, rd, rx(h, s_rs1(s)) + rx(h, s_rs2(s))); s += adv; n++; continue;
-      case D.OP_SUB: wx(h, rd, rx(h, s_rs1(s)) - rx(h, s_rs2(s))); s += adv; n++; continue;
-      case D.OP_SLL: wx(h, rd, rx(h, s_rs1(s)) << (rx(h, s_rs2(s)) & 63)); s += adv; n++; continue;
-      case D.OP_SLT: wx(h, rd, <i64>rx(h, s_rs1(s)) < <i64>rx(h, s_rs2(s)) ? 1 : 0); s += adv; n++; continue;
-      case D.OP_SLTU: wx(h, rd, rx(h, s_rs1(s)) < rx(h, s_rs2(s)) ? 1 : 0); s += adv; n++; continue;
-      case D.OP_XOR: wx(h, rd, rx(h, s_rs1(s)) ^ rx(h, s_rs2(s))); s += adv; n++; continue;
-      case D.OP_SRL: wx(h, rd, rx(h, s_rs1(s)) >> (rx(h, s_rs2(s)) & 63)); s += adv; n++; continue;
-      case D.OP_SRA: wx(h, rd, <u64>(<i64>rx(h, s_rs1(s)) >> <i64>(rx(h, s_rs2(s)) & 63))); s += adv; n++; continue;
-      case D.OP_OR: wx(h, rd, rx(h, s_rs1(s)) | rx(h, s_rs2(s))); s += adv; n++; continue;
-      case D.OP_AND: wx(h, rd, rx(h, s_rs1(s)) & rx(h, s_rs2(s))); s += adv; n++; continue;
-      case D.OP_ADDIW: wx(h, rd, sx32(rx(h, s_rs1(s)) + s_imm(s))); s += adv; n++; continue;
-      case D.OP_SLLIW: wx(h, rd, sx32(<u64>(<u32>rx(h, s_rs1(s)) << <u32>s_imm(s)))); s += adv; n++; continue;
-      case D.OP_SRLIW: wx(h, rd, sx32(<u64>(<u32>rx(h, s_rs1(s)) >> <u32>s_imm(s)))); s += adv; n++; continue;
-      case D.OP_SRAIW: wx(h, rd, <u64><i64>(<i32>rx(h, s_rs1(s)) >> <i32>s_imm(s))); s += adv; n++; continue;
-      case D.OP_ADDW: wx(h, rd, sx32(rx(h, s_rs1(s)) + rx(h, s_rs2(s)))); s += adv; n++; continue;
-      case D.OP_SUBW: wx(h, rd, sx32(rx(h, s_rs1(s)) - rx(h, s_rs2(s)))); s += adv; n++; continue;
-      case D.OP_SLLW: wx(h, rd, sx32(<u64>(<u32>rx(h, s_rs1(s)) << (<u32>rx(h, s_rs2(s)) & 31)))); s += adv; n++; continue;
-      case D.OP_SRLW: wx(h, rd, sx32(<u64>(<u32>rx(h, s_rs1(s)) >> (<u32>rx(h, s_rs2(s)) & 31)))); s += adv; n++; continue;
-      case D.OP_SRAW: wx(h, rd, <u64><i64>(<i32>rx(h, s_rs1(s)) >> (<i32>rx(h, s_rs2(s)) & 31))); s += adv; n++; continue;
-      case D.OP_FENCE: s += adv; n++; continue;
-      case D.OP_ECALL: hart_save(h, page_va + <u64>((s - sbase) >> 3) + 4, n + 1); return STOP_SYSCALL;
+      case D.OP_ADDI: wx(h, w >> 16, rx(h, s_rs1(s)) + s_imm(s)); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_SLTI: wx(h, w >> 16, <i64>rx(h, s_rs1(s)) < <i64>s_imm(s) ? 1 : 0); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_SLTIU: wx(h, w >> 16, rx(h, s_rs1(s)) < s_imm(s) ? 1 : 0); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_XORI: wx(h, w >> 16, rx(h, s_rs1(s)) ^ s_imm(s)); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_ORI: wx(h, w >> 16, rx(h, s_rs1(s)) | s_imm(s)); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_ANDI: wx(h, w >> 16, rx(h, s_rs1(s)) & s_imm(s)); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_SLLI: wx(h, w >> 16, rx(h, s_rs1(s)) << s_imm(s)); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_SRLI: wx(h, w >> 16, rx(h, s_rs1(s)) >> s_imm(s)); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_SRAI: wx(h, w >> 16, <u64>(<i64>rx(h, s_rs1(s)) >> <i64>s_imm(s))); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_ADD: wx(h, w >> 16, rx(h, s_rs1(s)) + rx(h, s_rs2(s))); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_SUB: wx(h, w >> 16, rx(h, s_rs1(s)) - rx(h, s_rs2(s))); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_SLL: wx(h, w >> 16, rx(h, s_rs1(s)) << (rx(h, s_rs2(s)) & 63)); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_SLT: wx(h, w >> 16, <i64>rx(h, s_rs1(s)) < <i64>rx(h, s_rs2(s)) ? 1 : 0); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_SLTU: wx(h, w >> 16, rx(h, s_rs1(s)) < rx(h, s_rs2(s)) ? 1 : 0); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_XOR: wx(h, w >> 16, rx(h, s_rs1(s)) ^ rx(h, s_rs2(s))); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_SRL: wx(h, w >> 16, rx(h, s_rs1(s)) >> (rx(h, s_rs2(s)) & 63)); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_SRA: wx(h, w >> 16, <u64>(<i64>rx(h, s_rs1(s)) >> <i64>(rx(h, s_rs2(s)) & 63))); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_OR: wx(h, w >> 16, rx(h, s_rs1(s)) | rx(h, s_rs2(s))); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_AND: wx(h, w >> 16, rx(h, s_rs1(s)) & rx(h, s_rs2(s))); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_ADDIW: wx(h, w >> 16, sx32(rx(h, s_rs1(s)) + s_imm(s))); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_SLLIW: wx(h, w >> 16, sx32(<u64>(<u32>rx(h, s_rs1(s)) << <u32>s_imm(s)))); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_SRLIW: wx(h, w >> 16, sx32(<u64>(<u32>rx(h, s_rs1(s)) >> <u32>s_imm(s)))); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_SRAIW: wx(h, w >> 16, <u64><i64>(<i32>rx(h, s_rs1(s)) >> <i32>s_imm(s))); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_ADDW: wx(h, w >> 16, sx32(rx(h, s_rs1(s)) + rx(h, s_rs2(s)))); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_SUBW: wx(h, w >> 16, sx32(rx(h, s_rs1(s)) - rx(h, s_rs2(s)))); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_SLLW: wx(h, w >> 16, sx32(<u64>(<u32>rx(h, s_rs1(s)) << (<u32>rx(h, s_rs2(s)) & 31)))); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_SRLW: wx(h, w >> 16, sx32(<u64>(<u32>rx(h, s_rs1(s)) >> (<u32>rx(h, s_rs2(s)) & 31)))); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_SRAW: wx(h, w >> 16, <u64><i64>(<i32>rx(h, s_rs1(s)) >> (<i32>rx(h, s_rs2(s)) & 31))); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_FENCE: s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_ECALL: hart_save(h, (pcb + <u64>(s >> 3)) + 4, n + 1); return STOP_SYSCALL;
       case D.OP_EBREAK: {
-        const pc = page_va + <u64>((s - sbase) >> 3);
+        const pc = (pcb + <u64>(s >> 3));
         return stop_signal(h, pc, n, SIGTRAP, TRAP_BRKPT, pc);
       }
-      case D.OP_MUL: wx(h, rd, rx(h, s_rs1(s)) * rx(h, s_rs2(s))); s += adv; n++; continue;
-      case D.OP_MULW: wx(h, rd, sx32(rx(h, s_rs1(s)) * rx(h, s_rs2(s)))); s += adv; n++; continue;
+      case D.OP_MUL: wx(h, w >> 16, rx(h, s_rs1(s)) * rx(h, s_rs2(s))); s += <usize>((w >> 8) & 0xff); n++; continue;
+      case D.OP_MULW: wx(h, w >> 16, sx32(rx(h, s_rs1(s)) * rx(h, s_rs2(s)))); s += <usize>((w >> 8) & 0xff); n++; continue;
       case D.OP_MULH: case D.OP_MULHSU: case D.OP_MULHU: case D.OP_DIV: case D.OP_DIVU:
       case D.OP_REM: case D.OP_REMU: case D.OP_DIVW: case D.OP_DIVUW: case D.OP_REMW: case D.OP_REMUW:
-        wx(h, rd, muldiv(<i32>(w & 0xff), rx(h, s_rs1(s)), rx(h, s_rs2(s))));
-        s += adv; n++; continue;
+        wx(h, w >> 16, muldiv(<i32>(w & 0xff), rx(h, s_rs1(s)), rx(h, s_rs2(s))));
+        s += <usize>((w >> 8) & 0xff); n++; continue;
       case D.OP_LR_W: case D.OP_LR_D: case D.OP_SC_W: case D.OP_SC_D: case D.OP_AMO_W: case D.OP_AMO_D: {
         const r = cpu_atomic(h, s, w);
-        if (r != 0) return stop_atomic(h, page_va + <u64>((s - sbase) >> 3), n, r);
-        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        if (r != 0) return stop_atomic(h, (pcb + <u64>(s >> 3)), n, r);
+        tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true;
         n++;
         break;
@@ -527,18 +523,18 @@ let straddle_base: usize = 0; // a fake decoded page: only slot 2047 and the end
         const src = imm_form ? <u64>s_rs1(s) : rx(h, s_rs1(s));
         const writes = kind == 0 || s_rs1(s) != 0;
         const old = csr_access(h, <u32>load<i32>(s, 8) & 0xfff, kind, src, writes, n);
-        if (old == CSR_ILLEGAL) return stop_illegal(h, page_va + <u64>((s - sbase) >> 3), n);
-        wx(h, rd, old);
-        s += adv; n++; continue;
+        if (old == CSR_ILLEGAL) return stop_illegal(h, (pcb + <u64>(s >> 3)), n);
+        wx(h, w >> 16, old);
+        s += <usize>((w >> 8) & 0xff); n++; continue;
       }
       case D.OP_FLD: {
         const a = rx(h, s_rs1(s)) + s_imm(s);
-        const p = tlb_host(tr, a, 8);
-        if (p != 0) { wf(h, rd, load<u64>(p)); s += adv; n++; continue; }
+        const p = tlb_host(tlb_r, a, 8);
+        if (p != 0) { wf(h, w >> 16, load<u64>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
         const v = mmu_load_slow(a, 8);
-        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
-        wf(h, rd, v);
-        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        wf(h, w >> 16, v);
+        tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true;
         n++;
         break;
@@ -546,19 +542,19 @@ let straddle_base: usize = 0; // a fake decoded page: only slot 2047 and the end
       case D.OP_FSD: {
         const a = rx(h, s_rs1(s)) + s_imm(s);
         const v = rf(h, s_rs2(s));
-        const p = tlb_host(tw, a, 8);
-        if (p != 0) { store<u64>(p, v); s += adv; n++; continue; }
+        const p = tlb_host(tlb_w, a, 8);
+        if (p != 0) { store<u64>(p, v); s += <usize>((w >> 8) & 0xff); n++; continue; }
         mmu_store_slow(a, 8, v);
-        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
-        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true;
         n++;
         break;
       }
       case D.OP_FLW: case D.OP_FSW: {
-        if (cpu_fp_mem(h, s, w)) { s += adv; n++; continue; }
-        if (mmu_fault) return stop_fault(h, page_va + <u64>((s - sbase) >> 3), n);
-        tgt = page_va + <u64>((s - sbase) >> 3) + <u64>(adv >> 3);
+        if (cpu_fp_mem(h, s, w)) { s += <usize>((w >> 8) & 0xff); n++; continue; }
+        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true;
         n++;
         break;
@@ -567,7 +563,7 @@ let straddle_base: usize = 0; // a fake decoded page: only slot 2047 and the end
       case D.OP_FADD_D: case D.OP_FSUB_D: case D.OP_FMUL_D: case D.OP_FDIV_D:
       case D.OP_FMADD_D: case D.OP_FMSUB_D: case D.OP_FNMSUB_D: case D.OP_FNMADD_D: {
         const rm = fp_rm(h, s);
-        if (rm > 4) return stop_illegal(h, page_va + <u64>((s - sbase) >> 3), n);
+        if (rm > 4) return stop_illegal(h, (pcb + <u64>(s >> 3)), n);
         const op = <i32>(w & 0xff);
         const x = rf(h, s_rs1(s)), y = rf(h, s_rs2(s));
         let r: u64;
@@ -579,13 +575,13 @@ let straddle_base: usize = 0; // a fake decoded page: only slot 2047 and the end
         else if (op == D.OP_FMSUB_D) r = F.f64_fmsub(x, y, rf(h, s_rs3(s)), rm);
         else if (op == D.OP_FNMSUB_D) r = F.f64_fnmsub(x, y, rf(h, s_rs3(s)), rm);
         else r = F.f64_fnmadd(x, y, rf(h, s_rs3(s)), rm);
-        wf(h, rd, r);
-        s += adv; n++; continue;
+        wf(h, w >> 16, r);
+        s += <usize>((w >> 8) & 0xff); n++; continue;
       }
-      case D.OP_FSGNJ_D: wf(h, rd, (rf(h, s_rs1(s)) & 0x7fffffffffffffff) | (rf(h, s_rs2(s)) & 0x8000000000000000)); s += adv; n++; continue;
+      case D.OP_FSGNJ_D: wf(h, w >> 16, (rf(h, s_rs1(s)) & 0x7fffffffffffffff) | (rf(h, s_rs2(s)) & 0x8000000000000000)); s += <usize>((w >> 8) & 0xff); n++; continue;
       default:
-        if (!cpu_fp(h, s)) return stop_illegal(h, page_va + <u64>((s - sbase) >> 3), n);
-        s += adv; n++; continue;
+        if (!cpu_fp(h, s)) return stop_illegal(h, (pcb + <u64>(s >> 3)), n);
+        s += <usize>((w >> 8) & 0xff); n++; continue;
     }
     // A control transfer (or a page end, or a resync after a slow path) to tgt. When the
     // budget is spent the target is not fetched: its fault belongs to the next slice.
@@ -598,17 +594,14 @@ let straddle_base: usize = 0; // a fake decoded page: only slot 2047 and the end
       run_n = n;
       return RUN_CONTINUE;
     }
-    if (!force && (tgt ^ page_va) < 4096) {
+    if (!force && (tgt ^ (pcb + <u64>(dp >> 3))) < 4096) {
       s = dp + (<usize>(<u32>tgt & 4094) << 3);
-      sbase = dp;
       continue;
     }
     force = false;
     dp = fetch_page(tgt);
     if (dp == 0) return stop_signal(h, tgt, n, fault_signo, fault_code, tgt);
-    fhost = fetch_fhost;
-    page_va = tgt & ~(<u64>4095);
-    sbase = dp;
+    pcb = (tgt & ~(<u64>4095)) - <u64>(dp >> 3);
     s = dp + (<usize>(<u32>tgt & 4094) << 3);
   }
   return STOP_BUDGET; // not reached

@@ -15,17 +15,15 @@ export const TLB_ENTRIES: u32 = 1 << TLB_BITS;
 export const TLB_ENTRY_SIZE: u32 = 16;
 const TLB_EMPTY: u64 = 0xffff_ffff_ffff_ffff;
 
-export let tlb_r: usize = 0;
-export let tlb_w: usize = 0;
-export let tlb_x: usize = 0;
+// Static tables: their addresses are compile-time constants, so the executor's TLB checks
+// cost no register and no global load.
+export const tlb_r: usize = memory.data(<i32>(TLB_ENTRIES * TLB_ENTRY_SIZE), 16);
+export const tlb_w: usize = memory.data(<i32>(TLB_ENTRIES * TLB_ENTRY_SIZE), 16);
+export const tlb_x: usize = memory.data(<i32>(TLB_ENTRIES * TLB_ENTRY_SIZE), 16);
 /** The mm whose translations the TLB holds (0: none). */
 export let tlb_mm: usize = 0;
 
 export function tlb_init(): void {
-  const bytes = <usize>TLB_ENTRIES * TLB_ENTRY_SIZE;
-  tlb_r = heap.alloc(bytes);
-  tlb_w = heap.alloc(bytes);
-  tlb_x = heap.alloc(bytes);
   tlb_flush_all();
 }
 
