@@ -14,7 +14,7 @@ import {
   SIGTRAP, SIGBUS, ILL_ILLOPC, TRAP_BRKPT, BUS_ADRALN,
 } from "./regs";
 import * as D from "./decode";
-import { decode_insn, SLOT_SIZE } from "./decode";
+import { decode_insn, decode_fuse, SLOT_SIZE } from "./decode";
 import { tlb_r, tlb_w, tlb_x } from "./tlb";
 import { tlb_fill, mmu_load_slow, mmu_store_slow, mmu_fetch_host, mmu_host_for, mmu_fault, mmu_fault_addr } from "./mmu";
 import { fault_signo, fault_code, ACC_READ, ACC_WRITE, ACC_EXEC } from "./fault";
@@ -256,6 +256,12 @@ let straddle_base: usize = 0; // a decoded page of its own: only slot 2047 and t
         const lo = <u32>load<u16>(fhost + off);
         if ((lo & 3) != 3 || off != 4094) {
           decode_insn(s, lo, (lo & 3) == 3 ? <u32>load<u16>(fhost + off + 2) : 0, <i32>off);
+          // Look at the next instruction when it lies wholly in this page: a pair may fuse.
+          const next = off + ((lo & 3) == 3 ? 4 : 2);
+          if (next <= 4094) {
+            const lo2 = <u32>load<u16>(fhost + next);
+            if ((lo2 & 3) != 3 || next <= 4092) decode_fuse(s, lo2, (lo2 & 3) == 3 ? <u32>load<u16>(fhost + next + 2) : 0);
+          }
           decode_cache_mark(host_to_pfn(fhost));
           continue;
         }
@@ -335,6 +341,22 @@ let straddle_base: usize = 0; // a decoded page of its own: only slot 2047 and t
         n++;
         if (!exact && n >= limit) { tgt = (pcb + <u64>(s >> 3)); break; }
         continue;
+      case D.OP_J_L:
+        s += <usize>load<i32>(s, 8);
+        n++;
+        if (!exact && n >= limit) { tgt = (pcb + <u64>(s >> 3)); break; }
+        continue;
+      case D.OP_SLLI_ADD:
+        wx(h, w >> 16, rx(h, s_rs1(s)) << s_imm(s));
+        // The exact loop may have room for only the first of the pair.
+        if (exact && n + 1 >= limit) { s += <usize>load<u8>(s, 15); n++; continue; }
+        wx(h, <u32>load<u8>(s, 14) << 3, rx(h, s_rs2(s)) + rx(h, s_rs3(s)));
+        s += <usize>((w >> 8) & 0xff); n += 2; continue;
+      case D.OP_ADDI_ADDI:
+        wx(h, w >> 16, rx(h, s_rs1(s)) + s_imm(s));
+        if (exact && n + 1 >= limit) { s += <usize>load<u8>(s, 15); n++; continue; }
+        wx(h, <u32>load<u8>(s, 14) << 3, rx(h, s_rs2(s)) + <u64><i64>load<i16>(s, 12));
+        s += <usize>((w >> 8) & 0xff); n += 2; continue;
       case D.OP_LB: {
         const a = rx(h, s_rs1(s)) + s_imm(s);
         const p = tlb_host(tlb_r, a, 1);

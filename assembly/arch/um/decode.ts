@@ -170,7 +170,12 @@ export const OP_BGE_L: u16 = 145;
 export const OP_BLTU_L: u16 = 146;
 export const OP_BGEU_L: u16 = 147;
 export const OP_JAL_L: u16 = 148;
-export const OP_COUNT: u16 = 149;
+// Pairs the executor runs as one slot (decode_fuse). The first instruction's fields are the
+// slot's usual ones; the second's rd index is byte 14, the first's advance byte 15.
+export const OP_SLLI_ADD: u16 = 149; // second: add rd2, rs2 (@6), rs3 (@12)
+export const OP_ADDI_ADDI: u16 = 150; // second: addi rd2, rs2 (@6), imm i16 (@12)
+export const OP_J_L: u16 = 151; // jal x0 within the page: no link to write
+export const OP_COUNT: u16 = 152;
 
 // AMO functions (funct5 >> 0), kept in the slot's rm byte for OP_AMO_W/D.
 export const AMOFN_ADD: u8 = 0x00;
@@ -455,7 +460,38 @@ function localise_branch(s: usize, op: u16, page_off: i32): u16 {
   const target = page_off + imm;
   if (target < 0 || target >= 4096) return op;
   store<i32>(s, imm << 3, 8);
+  if (lop == OP_JAL_L && load<u16>(s, 2) == <u16>(HART_SINK << 3)) lop = OP_J_L;
   return lop;
+}
+
+let fuse_tmp: usize = 0;
+
+/** decode_fuse: slot s holds a decoded instruction; lo/hi are the bytes of the one after it in
+ *  the same page. When the pair is one the executor runs as a single slot, rewrite s to it.
+ *  Both are plain ALU operations, so they can neither fault nor transfer control, and a jump
+ *  to the second still finds its own slot. */
+export function decode_fuse(s: usize, lo: u32, hi: u32): void {
+  const first = <u16>load<u8>(s, 0);
+  if (first != OP_SLLI && first != OP_ADDI) return;
+  if (fuse_tmp == 0) fuse_tmp = heap.alloc(SLOT_SIZE);
+  const second = decode_insn(fuse_tmp, lo, hi, -1);
+  const rd2 = <u8>(load<u16>(fuse_tmp, 2) >> 3);
+  const adv1 = load<u8>(s, 1);
+  const adv = adv1 + load<u8>(fuse_tmp, 1);
+  if (first == OP_SLLI && second == OP_ADD) {
+    store<u16>(s, load<u16>(fuse_tmp, 4), 6);
+    store<u16>(s, load<u16>(fuse_tmp, 6), 12);
+    store<u8>(s, <u8>OP_SLLI_ADD, 0);
+  } else if (first == OP_ADDI && second == OP_ADDI) {
+    store<u16>(s, load<u16>(fuse_tmp, 4), 6);
+    store<i16>(s, <i16>load<i32>(fuse_tmp, 8), 12);
+    store<u8>(s, <u8>OP_ADDI_ADDI, 0);
+  } else {
+    return;
+  }
+  store<u8>(s, rd2, 14);
+  store<u8>(s, adv1, 15);
+  store<u8>(s, adv, 1);
 }
 
 /** decode_insn: decode the instruction whose low halfword is lo (hi: the next halfword, only

@@ -49,6 +49,37 @@ describe("single-step", () => {
     pt.kill();
   });
 
+  // The decoder runs slli+add and addi+addi as one slot; stepping, jumping into the middle
+  // and running straight through must all see two ordinary instructions.
+  it("steps through fused instruction pairs one instruction at a time", () => {
+    const prog = [E.addi(T0, 0, 3), E.slli(T1, T0, 4), E.add(T1, T1, T0), E.addi(T0, T0, 5),
+      E.addi(T1, T1, -2), E.ebreak()];
+    const { pt, text } = spawnTiny(kernel, prog);
+    const want: [bigint, bigint][] = [[3n, 0n], [3n, 48n], [3n, 51n], [8n, 51n], [8n, 49n]];
+    for (let i = 0; i < want.length; i++) {
+      expect(pt.sysemuSinglestep()).toEqual({ kind: "step" });
+      const r = pt.getregs();
+      expect([r[T0], r[T1]]).toEqual(want[i]);
+      expect(r[0]).toBe(text + BigInt(4 * (i + 1)));
+    }
+    expect(pt.instret).toBe(5n);
+    pt.kill();
+  });
+
+  it("runs fused pairs straight through and from a jump into their middle", () => {
+    // pc 0: jal to 12, the add of the slli+add pair at 8..15 (the pair is decoded at 8 later).
+    const prog = [E.jal(0, 12), E.addi(T0, 0, 7), E.slli(T1, T0, 2), E.add(T1, T1, T0),
+      E.addi(S0, S0, 1), E.addi(S1, 0, 1), E.beq(S0, S1, -20), E.ebreak()];
+    const { pt } = spawnTiny(kernel, prog);
+    expect(pt.cont()).toMatchObject({ kind: "signal", signo: SIGTRAP });
+    const r = pt.getregs();
+    // First pass (5 instructions): the add alone (t1 = 0), s0 = 1, s1 = 1, beq back to 4.
+    // Second pass (6): t0 = 7, t1 = 28 + 7 = 35, s0 = 2, s1 = 1, beq falls through to ebreak.
+    expect([r[T0], r[T1], r[S0]]).toEqual([7n, 35n, 2n]);
+    expect(pt.instret).toBe(11n);
+    pt.kill();
+  });
+
   it("steps a 4-byte instruction that straddles a page boundary", () => {
     // text+0: jal to text+0xff8; three c.nop to 0xffe; addi at 0xffe..0x1001; ebreak.
     const bytes = new Uint8Array(0x1008);
