@@ -10,8 +10,9 @@
 // Regenerate the expected files after changing a program (needs qemu-riscv64):
 //   UMWASM_UPDATE_EXPECTED=1 npx vitest run tests/differential/programs.test.ts
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync, accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { findQemuRiscv64, QEMU_MISSING_REASON } from "./qemu";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -62,23 +63,6 @@ function listImages(): string[] {
   return readdirSync(dir).filter((name) => !name.startsWith(".")).sort();
 }
 
-/** Finds the first of `names` that is an executable file on the host PATH. */
-function findOnPath(names: string[]): string | null {
-  const dirs = (process.env.PATH ?? "").split(delimiter).filter((d) => d !== "");
-  for (const name of names) {
-    for (const dir of dirs) {
-      const candidate = join(dir, name);
-      try {
-        accessSync(candidate, constants.X_OK);
-        return candidate;
-      } catch {
-        // Not in this directory; keep looking.
-      }
-    }
-  }
-  return null;
-}
-
 function run(command: string, argv: string[]): RunResult {
   const r: SpawnSyncReturns<string> = spawnSync(command, argv, {
     cwd: repoRoot,
@@ -106,7 +90,7 @@ function describeExit(r: RunResult): string {
 }
 
 const images = listImages();
-const qemu = findOnPath(["qemu-riscv64", "qemu-riscv64-static"]);
+const qemu = findQemuRiscv64();
 const updateExpected = process.env.UMWASM_UPDATE_EXPECTED === "1";
 
 describe("guest test programs", () => {
@@ -117,7 +101,7 @@ describe("guest test programs", () => {
   });
 });
 
-const qemuSkipReason = "qemu-riscv64 not installed: apt-get install qemu-user-static";
+const qemuSkipReason = QEMU_MISSING_REASON;
 if (qemu === null) console.log(`tests/differential/programs: ${qemuSkipReason}`);
 
 (qemu === null ? describe.skip : describe)(`against qemu-riscv64 (${qemu ?? qemuSkipReason})`, () => {

@@ -358,132 +358,99 @@ let straddle_base: usize = 0; // a decoded page of its own: only slot 2047 and t
         wx(h, <u32>load<u8>(s, 14) << 3, rx(h, s_rs2(s)) + <u64><i64>load<i16>(s, 12));
         s += <usize>((w >> 8) & 0xff); n += 2; continue;
       case D.OP_LB: {
-        const a = rx(h, s_rs1(s)) + s_imm(s);
-        const p = tlb_host(tlb_r, a, 1);
+        const p = tlb_host(tlb_r, rx(h, s_rs1(s)) + s_imm(s), 1);
         if (p != 0) { wx(h, w >> 16, <u64><i64>load<i8>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        const v = mmu_load_slow(a, 1);
-        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
-        wx(h, w >> 16, <u64><i64><i8>v);
+        if (!load_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
         break;
       }
       case D.OP_LH: {
-        const a = rx(h, s_rs1(s)) + s_imm(s);
-        const p = tlb_host(tlb_r, a, 2);
+        const p = tlb_host(tlb_r, rx(h, s_rs1(s)) + s_imm(s), 2);
         if (p != 0) { wx(h, w >> 16, <u64><i64>load<i16>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        const v = mmu_load_slow(a, 2);
-        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
-        wx(h, w >> 16, <u64><i64><i16>v);
+        if (!load_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
         break;
       }
       case D.OP_LW: {
-        const a = rx(h, s_rs1(s)) + s_imm(s);
-        const p = tlb_host(tlb_r, a, 4);
+        const p = tlb_host(tlb_r, rx(h, s_rs1(s)) + s_imm(s), 4);
         if (p != 0) { wx(h, w >> 16, <u64><i64>load<i32>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        const v = mmu_load_slow(a, 4);
-        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
-        wx(h, w >> 16, sx32(v));
+        if (!load_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
         break;
       }
       case D.OP_LD: {
-        const a = rx(h, s_rs1(s)) + s_imm(s);
-        const p = tlb_host(tlb_r, a, 8);
+        const p = tlb_host(tlb_r, rx(h, s_rs1(s)) + s_imm(s), 8);
         if (p != 0) { wx(h, w >> 16, load<u64>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        const v = mmu_load_slow(a, 8);
-        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
-        wx(h, w >> 16, v);
+        if (!load_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
         break;
       }
       case D.OP_LBU: {
-        const a = rx(h, s_rs1(s)) + s_imm(s);
-        const p = tlb_host(tlb_r, a, 1);
+        const p = tlb_host(tlb_r, rx(h, s_rs1(s)) + s_imm(s), 1);
         if (p != 0) { wx(h, w >> 16, <u64>load<u8>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        const v = mmu_load_slow(a, 1);
-        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
-        wx(h, w >> 16, v);
+        if (!load_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
         break;
       }
       case D.OP_LHU: {
-        const a = rx(h, s_rs1(s)) + s_imm(s);
-        const p = tlb_host(tlb_r, a, 2);
+        const p = tlb_host(tlb_r, rx(h, s_rs1(s)) + s_imm(s), 2);
         if (p != 0) { wx(h, w >> 16, <u64>load<u16>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        const v = mmu_load_slow(a, 2);
-        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
-        wx(h, w >> 16, v);
+        if (!load_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
         break;
       }
       case D.OP_LWU: {
-        const a = rx(h, s_rs1(s)) + s_imm(s);
-        const p = tlb_host(tlb_r, a, 4);
+        const p = tlb_host(tlb_r, rx(h, s_rs1(s)) + s_imm(s), 4);
         if (p != 0) { wx(h, w >> 16, <u64>load<u32>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        const v = mmu_load_slow(a, 4);
-        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
-        wx(h, w >> 16, v);
+        if (!load_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
         break;
       }
       case D.OP_SB: {
-        const a = rx(h, s_rs1(s)) + s_imm(s);
-        const v = rx(h, s_rs2(s));
-        const p = tlb_host(tlb_w, a, 1);
-        if (p != 0) { store<u8>(p, <u8>v); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        mmu_store_slow(a, 1, v);
-        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        const p = tlb_host(tlb_w, rx(h, s_rs1(s)) + s_imm(s), 1);
+        if (p != 0) { store<u8>(p, <u8>rx(h, s_rs2(s))); s += <usize>((w >> 8) & 0xff); n++; continue; }
+        if (!store_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true;
         n++;
         break;
       }
       case D.OP_SH: {
-        const a = rx(h, s_rs1(s)) + s_imm(s);
-        const v = rx(h, s_rs2(s));
-        const p = tlb_host(tlb_w, a, 2);
-        if (p != 0) { store<u16>(p, <u16>v); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        mmu_store_slow(a, 2, v);
-        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        const p = tlb_host(tlb_w, rx(h, s_rs1(s)) + s_imm(s), 2);
+        if (p != 0) { store<u16>(p, <u16>rx(h, s_rs2(s))); s += <usize>((w >> 8) & 0xff); n++; continue; }
+        if (!store_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true;
         n++;
         break;
       }
       case D.OP_SW: {
-        const a = rx(h, s_rs1(s)) + s_imm(s);
-        const v = rx(h, s_rs2(s));
-        const p = tlb_host(tlb_w, a, 4);
-        if (p != 0) { store<u32>(p, <u32>v); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        mmu_store_slow(a, 4, v);
-        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        const p = tlb_host(tlb_w, rx(h, s_rs1(s)) + s_imm(s), 4);
+        if (p != 0) { store<u32>(p, <u32>rx(h, s_rs2(s))); s += <usize>((w >> 8) & 0xff); n++; continue; }
+        if (!store_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true;
         n++;
         break;
       }
       case D.OP_SD: {
-        const a = rx(h, s_rs1(s)) + s_imm(s);
-        const v = rx(h, s_rs2(s));
-        const p = tlb_host(tlb_w, a, 8);
-        if (p != 0) { store<u64>(p, v); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        mmu_store_slow(a, 8, v);
-        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        const p = tlb_host(tlb_w, rx(h, s_rs1(s)) + s_imm(s), 8);
+        if (p != 0) { store<u64>(p, rx(h, s_rs2(s))); s += <usize>((w >> 8) & 0xff); n++; continue; }
+        if (!store_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true;
         n++;
@@ -550,32 +517,36 @@ let straddle_base: usize = 0; // a decoded page of its own: only slot 2047 and t
         s += <usize>((w >> 8) & 0xff); n++; continue;
       }
       case D.OP_FLD: {
-        const a = rx(h, s_rs1(s)) + s_imm(s);
-        const p = tlb_host(tlb_r, a, 8);
+        const p = tlb_host(tlb_r, rx(h, s_rs1(s)) + s_imm(s), 8);
         if (p != 0) { wf(h, w >> 16, load<u64>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        const v = mmu_load_slow(a, 8);
-        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
-        wf(h, w >> 16, v);
+        if (!load_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
-        force = true;
+        force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
         break;
       }
       case D.OP_FSD: {
-        const a = rx(h, s_rs1(s)) + s_imm(s);
-        const v = rf(h, s_rs2(s));
-        const p = tlb_host(tlb_w, a, 8);
-        if (p != 0) { store<u64>(p, v); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        mmu_store_slow(a, 8, v);
-        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        const p = tlb_host(tlb_w, rx(h, s_rs1(s)) + s_imm(s), 8);
+        if (p != 0) { store<u64>(p, rf(h, s_rs2(s))); s += <usize>((w >> 8) & 0xff); n++; continue; }
+        if (!store_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true;
         n++;
         break;
       }
-      case D.OP_FLW: case D.OP_FSW: {
-        if (cpu_fp_mem(h, s, w)) { s += <usize>((w >> 8) & 0xff); n++; continue; }
-        if (mmu_fault) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+      case D.OP_FLW: {
+        const p = tlb_host(tlb_r, rx(h, s_rs1(s)) + s_imm(s), 4);
+        if (p != 0) { wfs(h, w >> 16, load<u32>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
+        if (!load_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
+        force = true; // the fault may have recycled decoded pages: resync through a lookup
+        n++;
+        break;
+      }
+      case D.OP_FSW: {
+        const p = tlb_host(tlb_w, rx(h, s_rs1(s)) + s_imm(s), 4);
+        if (p != 0) { store<u32>(p, <u32>rf(h, s_rs2(s))); s += <usize>((w >> 8) & 0xff); n++; continue; }
+        if (!store_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true;
         n++;
@@ -724,36 +695,28 @@ function stop_atomic(h: usize, pc: u64, n: u32, r: i32): i32 {
   return stop_fault(h, pc, n);
 }
 
-/** FLW, FLD, FSW, FSD. Returns true on the fast path; false after the slow path, with
- *  mmu_fault telling whether it faulted (the caller resyncs its page either way). */
-function cpu_fp_mem(h: usize, s: usize, w: u32): bool {
+/** A load the TLB fast path could not serve: the slow path for every width and kind, writing
+ *  rd (integer or FP, extended or NaN-boxed as the op says). Returns false on a fault. */
+function load_miss(h: usize, s: usize, w: u32): bool {
   const op = <i32>(w & 0xff);
-  const dw = op == D.OP_FLD || op == D.OP_FSD;
-  const size: u32 = dw ? 8 : 4;
-  const a = rx(h, s_rs1(s)) + s_imm(s);
-  if (op == D.OP_FLW || op == D.OP_FLD) {
-    const rd = w >> 16;
-    const p = tlb_host(tlb_r, a, size);
-    if (p != 0) {
-      if (dw) wf(h, rd, load<u64>(p));
-      else wfs(h, rd, load<u32>(p));
-      return true;
-    }
-    const v = mmu_load_slow(a, size);
-    if (mmu_fault) return false;
-    if (dw) wf(h, rd, v);
-    else wfs(h, rd, <u32>v);
-    return false;
-  }
-  const v = rf(h, s_rs2(s));
-  const p = tlb_host(tlb_w, a, size);
-  if (p != 0) {
-    if (dw) store<u64>(p, v);
-    else store<u32>(p, <u32>v);
-    return true;
-  }
-  mmu_store_slow(a, size, v);
-  return false;
+  const size: u32 = op == D.OP_LB || op == D.OP_LBU ? 1 : op == D.OP_LH || op == D.OP_LHU ? 2
+    : op == D.OP_LD || op == D.OP_FLD ? 8 : 4;
+  let v = mmu_load_slow(rx(h, s_rs1(s)) + s_imm(s), size);
+  if (mmu_fault) return false;
+  if (op == D.OP_LB) v = <u64><i64><i8>v;
+  else if (op == D.OP_LH) v = <u64><i64><i16>v;
+  else if (op == D.OP_LW) v = sx32(v);
+  if (op == D.OP_FLW) wfs(h, w >> 16, <u32>v);
+  else wx(h, w >> 16, v); // integer and FLD: both a plain 64-bit register write
+  return true;
+}
+
+/** A store the TLB fast path could not serve. Returns false on a fault. */
+function store_miss(h: usize, s: usize, w: u32): bool {
+  const op = <i32>(w & 0xff);
+  const size: u32 = op == D.OP_SB ? 1 : op == D.OP_SH ? 2 : op == D.OP_SD || op == D.OP_FSD ? 8 : 4;
+  mmu_store_slow(rx(h, s_rs1(s)) + s_imm(s), size, rx(h, s_rs2(s)));
+  return !mmu_fault;
 }
 
 /** The F and D computational instructions (no memory access). Returns false for an illegal
