@@ -357,10 +357,34 @@ let straddle_base: usize = 0; // a decoded page of its own: only slot 2047 and t
         if (exact && n + 1 >= limit) { s += <usize>load<u8>(s, 15); n++; continue; }
         wx(h, <u32>load<u8>(s, 14) << 3, rx(h, s_rs2(s)) + <u64><i64>load<i16>(s, 12));
         s += <usize>((w >> 8) & 0xff); n += 2; continue;
+      case D.OP_LBU_ADDI: case D.OP_LW_ADD: {
+        const lw = (w & 0xff) == D.OP_LW_ADD;
+        const p = tlb_host(tlb_r, rx(h, s_rs1(s)) + s_imm(s), lw ? 4 : 1);
+        if (p != 0 && !(exact && n + 1 >= limit)) {
+          if (lw) {
+            wx(h, w >> 16, <u64><i64>load<i32>(p));
+            wx(h, <u32>load<u8>(s, 14) << 3, rx(h, s_rs2(s)) + rx(h, s_rs3(s)));
+          } else {
+            wx(h, w >> 16, <u64>load<u8>(p));
+            wx(h, <u32>load<u8>(s, 14) << 3, rx(h, s_rs2(s)) + <u64><i64>load<i16>(s, 12));
+          }
+          s += <usize>((w >> 8) & 0xff); n += 2; continue;
+        }
+        // Only the load: the TLB missed, or the budget has room for one instruction.
+        if (p != 0) {
+          wx(h, w >> 16, lw ? <u64><i64>load<i32>(p) : <u64>load<u8>(p));
+          s += <usize>load<u8>(s, 15); n++; continue;
+        }
+        if (!load_miss(h, s, lw ? D.OP_LW : D.OP_LBU, w >> 16)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        tgt = (pcb + <u64>(s >> 3)) + <u64>(load<u8>(s, 15) >> 3);
+        force = true;
+        n++;
+        break;
+      }
       case D.OP_LB: {
         const p = tlb_host(tlb_r, rx(h, s_rs1(s)) + s_imm(s), 1);
         if (p != 0) { wx(h, w >> 16, <u64><i64>load<i8>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        if (!load_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        if (!load_miss(h, s, <i32>(w & 0xff), w >> 16)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
@@ -369,7 +393,7 @@ let straddle_base: usize = 0; // a decoded page of its own: only slot 2047 and t
       case D.OP_LH: {
         const p = tlb_host(tlb_r, rx(h, s_rs1(s)) + s_imm(s), 2);
         if (p != 0) { wx(h, w >> 16, <u64><i64>load<i16>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        if (!load_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        if (!load_miss(h, s, <i32>(w & 0xff), w >> 16)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
@@ -378,7 +402,7 @@ let straddle_base: usize = 0; // a decoded page of its own: only slot 2047 and t
       case D.OP_LW: {
         const p = tlb_host(tlb_r, rx(h, s_rs1(s)) + s_imm(s), 4);
         if (p != 0) { wx(h, w >> 16, <u64><i64>load<i32>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        if (!load_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        if (!load_miss(h, s, <i32>(w & 0xff), w >> 16)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
@@ -387,7 +411,7 @@ let straddle_base: usize = 0; // a decoded page of its own: only slot 2047 and t
       case D.OP_LD: {
         const p = tlb_host(tlb_r, rx(h, s_rs1(s)) + s_imm(s), 8);
         if (p != 0) { wx(h, w >> 16, load<u64>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        if (!load_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        if (!load_miss(h, s, <i32>(w & 0xff), w >> 16)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
@@ -396,7 +420,7 @@ let straddle_base: usize = 0; // a decoded page of its own: only slot 2047 and t
       case D.OP_LBU: {
         const p = tlb_host(tlb_r, rx(h, s_rs1(s)) + s_imm(s), 1);
         if (p != 0) { wx(h, w >> 16, <u64>load<u8>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        if (!load_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        if (!load_miss(h, s, <i32>(w & 0xff), w >> 16)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
@@ -405,7 +429,7 @@ let straddle_base: usize = 0; // a decoded page of its own: only slot 2047 and t
       case D.OP_LHU: {
         const p = tlb_host(tlb_r, rx(h, s_rs1(s)) + s_imm(s), 2);
         if (p != 0) { wx(h, w >> 16, <u64>load<u16>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        if (!load_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        if (!load_miss(h, s, <i32>(w & 0xff), w >> 16)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
@@ -414,7 +438,7 @@ let straddle_base: usize = 0; // a decoded page of its own: only slot 2047 and t
       case D.OP_LWU: {
         const p = tlb_host(tlb_r, rx(h, s_rs1(s)) + s_imm(s), 4);
         if (p != 0) { wx(h, w >> 16, <u64>load<u32>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        if (!load_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        if (!load_miss(h, s, <i32>(w & 0xff), w >> 16)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
@@ -519,7 +543,7 @@ let straddle_base: usize = 0; // a decoded page of its own: only slot 2047 and t
       case D.OP_FLD: {
         const p = tlb_host(tlb_r, rx(h, s_rs1(s)) + s_imm(s), 8);
         if (p != 0) { wf(h, w >> 16, load<u64>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        if (!load_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        if (!load_miss(h, s, <i32>(w & 0xff), w >> 16)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
@@ -537,7 +561,7 @@ let straddle_base: usize = 0; // a decoded page of its own: only slot 2047 and t
       case D.OP_FLW: {
         const p = tlb_host(tlb_r, rx(h, s_rs1(s)) + s_imm(s), 4);
         if (p != 0) { wfs(h, w >> 16, load<u32>(p)); s += <usize>((w >> 8) & 0xff); n++; continue; }
-        if (!load_miss(h, s, w)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
+        if (!load_miss(h, s, <i32>(w & 0xff), w >> 16)) return stop_fault(h, (pcb + <u64>(s >> 3)), n);
         tgt = (pcb + <u64>(s >> 3)) + <u64>((w >> 11) & 31);
         force = true; // the fault may have recycled decoded pages: resync through a lookup
         n++;
@@ -697,8 +721,7 @@ function stop_atomic(h: usize, pc: u64, n: u32, r: i32): i32 {
 
 /** A load the TLB fast path could not serve: the slow path for every width and kind, writing
  *  rd (integer or FP, extended or NaN-boxed as the op says). Returns false on a fault. */
-function load_miss(h: usize, s: usize, w: u32): bool {
-  const op = <i32>(w & 0xff);
+function load_miss(h: usize, s: usize, op: i32, rd: u32): bool {
   const size: u32 = op == D.OP_LB || op == D.OP_LBU ? 1 : op == D.OP_LH || op == D.OP_LHU ? 2
     : op == D.OP_LD || op == D.OP_FLD ? 8 : 4;
   let v = mmu_load_slow(rx(h, s_rs1(s)) + s_imm(s), size);
@@ -706,8 +729,8 @@ function load_miss(h: usize, s: usize, w: u32): bool {
   if (op == D.OP_LB) v = <u64><i64><i8>v;
   else if (op == D.OP_LH) v = <u64><i64><i16>v;
   else if (op == D.OP_LW) v = sx32(v);
-  if (op == D.OP_FLW) wfs(h, w >> 16, <u32>v);
-  else wx(h, w >> 16, v); // integer and FLD: both a plain 64-bit register write
+  if (op == D.OP_FLW) wfs(h, rd, <u32>v);
+  else wx(h, rd, v); // integer and FLD: both a plain 64-bit register write
   return true;
 }
 

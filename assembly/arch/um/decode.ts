@@ -175,7 +175,9 @@ export const OP_JAL_L: u16 = 148;
 export const OP_SLLI_ADD: u16 = 149; // second: add rd2, rs2 (@6), rs3 (@12)
 export const OP_ADDI_ADDI: u16 = 150; // second: addi rd2, rs2 (@6), imm i16 (@12)
 export const OP_J_L: u16 = 151; // jal x0 within the page: no link to write
-export const OP_COUNT: u16 = 152;
+export const OP_LBU_ADDI: u16 = 152; // second: addi rd2, rs2 (@6), imm i16 (@12)
+export const OP_LW_ADD: u16 = 153; // second: add rd2, rs2 (@6), rs3 (@12)
+export const OP_COUNT: u16 = 154;
 
 // AMO functions (funct5 >> 0), kept in the slot's rm byte for OP_AMO_W/D.
 export const AMOFN_ADD: u8 = 0x00;
@@ -468,27 +470,29 @@ let fuse_tmp: usize = 0;
 
 /** decode_fuse: slot s holds a decoded instruction; lo/hi are the bytes of the one after it in
  *  the same page. When the pair is one the executor runs as a single slot, rewrite s to it.
- *  Both are plain ALU operations, so they can neither fault nor transfer control, and a jump
- *  to the second still finds its own slot. */
+ *  The second is a plain ALU operation and neither faults nor transfers control; a first that
+ *  is a load may fault, and then nothing of the second has happened. A jump to the second
+ *  still finds its own slot. */
 export function decode_fuse(s: usize, lo: u32, hi: u32): void {
   const first = <u16>load<u8>(s, 0);
-  if (first != OP_SLLI && first != OP_ADDI) return;
+  if (first != OP_SLLI && first != OP_ADDI && first != OP_LBU && first != OP_LW) return;
   if (fuse_tmp == 0) fuse_tmp = heap.alloc(SLOT_SIZE);
   const second = decode_insn(fuse_tmp, lo, hi, -1);
   const rd2 = <u8>(load<u16>(fuse_tmp, 2) >> 3);
   const adv1 = load<u8>(s, 1);
   const adv = adv1 + load<u8>(fuse_tmp, 1);
-  if (first == OP_SLLI && second == OP_ADD) {
-    store<u16>(s, load<u16>(fuse_tmp, 4), 6);
+  let fused: u16;
+  if (second == OP_ADD && (first == OP_SLLI || first == OP_LW)) {
     store<u16>(s, load<u16>(fuse_tmp, 6), 12);
-    store<u8>(s, <u8>OP_SLLI_ADD, 0);
-  } else if (first == OP_ADDI && second == OP_ADDI) {
-    store<u16>(s, load<u16>(fuse_tmp, 4), 6);
+    fused = first == OP_SLLI ? OP_SLLI_ADD : OP_LW_ADD;
+  } else if (second == OP_ADDI && (first == OP_ADDI || first == OP_LBU)) {
     store<i16>(s, <i16>load<i32>(fuse_tmp, 8), 12);
-    store<u8>(s, <u8>OP_ADDI_ADDI, 0);
+    fused = first == OP_ADDI ? OP_ADDI_ADDI : OP_LBU_ADDI;
   } else {
     return;
   }
+  store<u16>(s, load<u16>(fuse_tmp, 4), 6);
+  store<u8>(s, <u8>fused, 0);
   store<u8>(s, rd2, 14);
   store<u8>(s, adv1, 15);
   store<u8>(s, adv, 1);

@@ -7,6 +7,7 @@ import type { Kernel } from "../../../kernel/kernel";
 import { SLICE_INSNS } from "../../../kernel/kernel";
 import * as E from "../../../tests/differential/rvgen/encode";
 import { bootTestKernel, spawnTiny, TestPort, assemble } from "../../../tests/helpers/tiny_guest";
+import { dataVaddrFor } from "../../../tests/differential/rvgen/elf_writer";
 import { NT_PRSTATUS, NT_PRFPREG, USER_REGS_BYTES, FP_REGSET_BYTES, PtraceError, Stop } from "./ptrace";
 
 const T0 = 5, T1 = 6, S0 = 8, S1 = 9, A0 = 10, A1 = 11, A2 = 12, A7 = 17;
@@ -78,6 +79,34 @@ describe("single-step", () => {
     expect([r[T0], r[T1], r[S0]]).toEqual([7n, 35n, 2n]);
     expect(pt.instret).toBe(11n);
     pt.kill();
+  });
+
+  it("runs load+ALU pairs as two instructions: stepped, straight through, and faulting", () => {
+    const data = new Uint8Array(4096);
+    data.set([0xfe, 0, 0, 0, 0x10, 0, 0, 0]);
+    const dataAddr = Number(dataVaddrFor(6 * 4));
+    const prog = [...li32(S0, dataAddr), E.lbu(T0, S0, 0), E.addi(T1, T0, 2), E.lw(A0, S0, 4),
+      E.add(A1, A0, T1)];
+    // Stepped: one instruction per step, the pair's second half after the first.
+    let g = spawnTiny(kernel, [...prog, E.ebreak()], { data });
+    for (let i = 0; i < prog.length; i++) expect(g.pt.sysemuSinglestep()).toEqual({ kind: "step" });
+    let r = g.pt.getregs();
+    expect([r[T0], r[T1], r[A0], r[A1]]).toEqual([0xfen, 0x100n, 0x10n, 0x110n]);
+    g.pt.kill();
+    // Straight through: the same registers and instruction count.
+    g = spawnTiny(kernel, [...prog, E.ebreak()], { data });
+    expect(g.pt.cont()).toMatchObject({ kind: "signal", signo: SIGTRAP });
+    r = g.pt.getregs();
+    expect([r[T0], r[T1], r[A0], r[A1]]).toEqual([0xfen, 0x100n, 0x10n, 0x110n]);
+    expect(g.pt.instret).toBe(BigInt(prog.length));
+    g.pt.kill();
+    // A faulting load stops at the load; its partner has not run.
+    g = spawnTiny(kernel, [E.addi(T1, 0, 5), E.lw(A0, 0, 8), E.add(T1, T1, T1), E.ebreak()]);
+    expect(g.pt.cont()).toMatchObject({ kind: "fault", signo: SIGSEGV, code: SEGV_MAPERR, addr: 8n });
+    r = g.pt.getregs();
+    expect(r[0]).toBe(g.text + 4n);
+    expect(r[T1]).toBe(5n);
+    g.pt.kill();
   });
 
   it("steps a 4-byte instruction that straddles a page boundary", () => {
