@@ -67,14 +67,36 @@ export class Kernel {
     return task;
   }
 
+  /** Kernel bugs seen so far (a wasm trap or an exception below a syscall): tests assert none. */
+  readonly oopses: string[] = [];
+
   /** Run task until it exits or is killed. */
   run(task: Task): ExitState {
     while (task.state.kind === "running") {
-      const stop = this.run_slice(task, SLICE_INSNS);
-      if (stop === STOP_SYSCALL) this.syscall(task);
-      else if (stop === STOP_SIGNAL) this.force_sig_fault(task);
+      try {
+        const stop = this.run_slice(task, SLICE_INSNS);
+        if (stop === STOP_SYSCALL) this.syscall(task);
+        else if (stop === STOP_SIGNAL) this.force_sig_fault(task);
+      } catch (e) {
+        this.oops(task, e);
+      }
     }
     return task.state;
+  }
+
+  /** A kernel bug while running task: log it as Linux logs an oops and kill the task, never
+   *  the host. Guest input never gets here; every such report is a bug to fix. */
+  oops(task: Task, e: unknown): void {
+    const what = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    this.oopses.push(what);
+    this.port.log(`umwasm: Oops: kernel bug in pid ${task.pid} (${task.comm}): ${what}`);
+    if (task.state.kind === "running") {
+      try {
+        this.do_exit(task, { kind: "signaled", signo: 9, core: false });
+      } catch {
+        task.state = { kind: "signaled", signo: 9, core: false }; // the core itself is broken
+      }
+    }
   }
 
   /** Run a live task's hart for at most budget_insns (1..SLICE_INSNS) instructions and return
