@@ -19,6 +19,11 @@ const PATH_MAX = 4096;
 /** MAX_RW_COUNT: one read or write moves at most INT_MAX rounded down to a page. */
 const MAX_RW_COUNT = 0x7ffff000;
 
+/** A read or write count (size_t): Linux quietly caps it at MAX_RW_COUNT. */
+function rw_count(v: bigint): number {
+  return v > BigInt(MAX_RW_COUNT) ? MAX_RW_COUNT : Number(v);
+}
+
 export function fdget(t: Task, fd: number): File | null {
   return fd >= 0 && fd < t.fds.length ? t.fds[fd] : null;
 }
@@ -53,7 +58,7 @@ function import_iovec(k: Kernel, t: Task, iov: bigint, cnt: number): [bigint, nu
     const len = dv.getBigInt64(i * 16 + 8, true);
     if (len < 0n) return -EINVAL;
     // Linux clamps the total at MAX_RW_COUNT rather than failing.
-    const take = Math.min(Number(len > BigInt(MAX_RW_COUNT) ? MAX_RW_COUNT : len), MAX_RW_COUNT - total);
+    const take = Math.min(rw_count(len), MAX_RW_COUNT - total);
     out.push([dv.getBigUint64(i * 16, true), take]);
     total += take;
   }
@@ -91,12 +96,12 @@ export const fs_syscalls: Record<string, SyscallHandler> = {
   write: (k, t, a) => {
     const f = fdget(t, int(a[0]));
     if (!f) return -EBADF;
-    return do_write(k, t, f, a[1], Math.min(Number(BigInt.asUintN(64, a[2]) > BigInt(MAX_RW_COUNT) ? MAX_RW_COUNT : a[2]), MAX_RW_COUNT));
+    return do_write(k, t, f, a[1], rw_count(a[2]));
   },
   read: (k, t, a) => {
     const f = fdget(t, int(a[0]));
     if (!f) return -EBADF;
-    return do_read(k, t, f, a[1], Math.min(Number(BigInt.asUintN(64, a[2]) > BigInt(MAX_RW_COUNT) ? MAX_RW_COUNT : a[2]), MAX_RW_COUNT));
+    return do_read(k, t, f, a[1], rw_count(a[2]));
   },
   writev: (k, t, a) => do_iov(k, t, a, true),
   readv: (k, t, a) => do_iov(k, t, a, false),

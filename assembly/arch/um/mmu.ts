@@ -28,7 +28,8 @@ export let mmu_fault_addr: u64 = 0;
 /** Translate va for access in mm, faulting pages in. Returns the host address of the frame
  *  (page base), or 0 with fault_signo/fault_code set. Fills no TLB entry. */
 export function mmu_translate(mm: MmStruct, va: u64, access: u32): usize {
-  // Two rounds: a fault resolves the first miss; a write to a zero page may need a second.
+  // A fault resolves the miss; a write to a zero page may take a second round (map, then
+  // copy). A third failing round would be a kernel bug.
   for (let round = 0; round < 3; round++) {
     const ptep = pte_offset_map(mm.pgd, va);
     if (ptep != 0) {
