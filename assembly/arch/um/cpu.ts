@@ -1,11 +1,12 @@
 // arch/um/cpu.ts — the RV64GC user-mode executor: run one hart for a budget of instructions.
 // Owns: nothing persistent; all state is the hart (regs.ts) and the TLB/decode caches.
-// Shape (DESIGN.md "the CPU is a hot loop"): the pc's page is looked up once in the exec TLB
-// and then every instruction is a slot of that page's decoded page, dispatched by one dense
-// switch; loads and stores check the read/write TLB inline and leave misses, page-crossing
-// accesses and faults to mmu.ts. Retired instructions are counted exactly: a faulting
-// instruction is not retired; ecall is retired before the syscall stop, as Linux advances
-// sepc past it on entry.
+// Shape (DESIGN.md "the CPU is a hot loop"): a page is looked up in the exec TLB only when
+// control enters it; inside it the slot pointer walks that page's decoded slots, one dense
+// switch dispatches them, and same-page branches and common instruction pairs (decode_fuse)
+// need no pc arithmetic. Loads and stores check the read/write TLB inline and leave misses,
+// page-crossing accesses and faults to mmu.ts. Retired instructions are counted exactly: a
+// faulting instruction is not retired; ecall is retired before the syscall stop, as Linux
+// advances sepc past it on entry.
 
 import { PAGE_SHIFT } from "../../include/mman";
 import {
