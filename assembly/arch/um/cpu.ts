@@ -353,6 +353,21 @@ let straddle_base: usize = 0; // a decoded page of its own: only slot 2047 and t
         if (exact && n + 1 >= limit) { s += <usize>load<u8>(s, 15); n++; continue; }
         wx(h, <u32>load<u8>(s, 14) << 3, rx(h, s_rs2(s)) + rx(h, s_rs3(s)));
         s += <usize>((w >> 8) & 0xff); n += 2; continue;
+      case D.OP_SLLI_ADDI:
+        wx(h, w >> 16, rx(h, s_rs1(s)) << s_imm(s));
+        if (exact && n + 1 >= limit) { s += <usize>load<u8>(s, 15); n++; continue; }
+        wx(h, <u32>load<u8>(s, 14) << 3, rx(h, s_rs2(s)) + <u64><i64>load<i16>(s, 12));
+        s += <usize>((w >> 8) & 0xff); n += 2; continue;
+      case D.OP_ADDI_ADD:
+        wx(h, w >> 16, rx(h, s_rs1(s)) + s_imm(s));
+        if (exact && n + 1 >= limit) { s += <usize>load<u8>(s, 15); n++; continue; }
+        wx(h, <u32>load<u8>(s, 14) << 3, rx(h, s_rs2(s)) + rx(h, s_rs3(s)));
+        s += <usize>((w >> 8) & 0xff); n += 2; continue;
+      case D.OP_MUL_ADD:
+        wx(h, w >> 16, rx(h, s_rs1(s)) * rx(h, s_rs2(s)));
+        if (exact && n + 1 >= limit) { s += <usize>load<u8>(s, 15); n++; continue; }
+        wx(h, <u32>load<u8>(s, 14) << 3, rx(h, <u32>load<u8>(s, 12) << 3) + rx(h, <u32>load<u8>(s, 13) << 3));
+        s += <usize>((w >> 8) & 0xff); n += 2; continue;
       case D.OP_ADDI_ADDI:
         wx(h, w >> 16, rx(h, s_rs1(s)) + s_imm(s));
         if (exact && n + 1 >= limit) { s += <usize>load<u8>(s, 15); n++; continue; }

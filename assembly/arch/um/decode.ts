@@ -177,7 +177,10 @@ export const OP_ADDI_ADDI: u16 = 150; // second: addi rd2, rs2 (@6), imm i16 (@1
 export const OP_J_L: u16 = 151; // jal x0 within the page: no link to write
 export const OP_LBU_ADDI: u16 = 152; // second: addi rd2, rs2 (@6), imm i16 (@12)
 export const OP_LW_ADD: u16 = 153; // second: add rd2, rs2 (@6), rs3 (@12)
-export const OP_COUNT: u16 = 154;
+export const OP_SLLI_ADDI: u16 = 154; // second: addi rd2, rs2 (@6), imm i16 (@12)
+export const OP_ADDI_ADD: u16 = 155; // second: add rd2, rs2 (@6), rs3 (@12)
+export const OP_MUL_ADD: u16 = 156; // second: add rd2, x[@12 index], x[@13 index]
+export const OP_COUNT: u16 = 157;
 
 // AMO functions (funct5 >> 0), kept in the slot's rm byte for OP_AMO_W/D.
 export const AMOFN_ADD: u8 = 0x00;
@@ -475,23 +478,31 @@ let fuse_tmp: usize = 0;
  *  still finds its own slot. */
 export function decode_fuse(s: usize, lo: u32, hi: u32): void {
   const first = <u16>load<u8>(s, 0);
-  if (first != OP_SLLI && first != OP_ADDI && first != OP_LBU && first != OP_LW) return;
+  if (first != OP_SLLI && first != OP_ADDI && first != OP_LBU && first != OP_LW && first != OP_MUL) return;
   if (fuse_tmp == 0) fuse_tmp = heap.alloc(SLOT_SIZE);
   const second = decode_insn(fuse_tmp, lo, hi, -1);
   const rd2 = <u8>(load<u16>(fuse_tmp, 2) >> 3);
   const adv1 = load<u8>(s, 1);
   const adv = adv1 + load<u8>(fuse_tmp, 1);
   let fused: u16;
-  if (second == OP_ADD && (first == OP_SLLI || first == OP_LW)) {
-    store<u16>(s, load<u16>(fuse_tmp, 6), 12);
-    fused = first == OP_SLLI ? OP_SLLI_ADD : OP_LW_ADD;
-  } else if (second == OP_ADDI && (first == OP_ADDI || first == OP_LBU)) {
-    store<i16>(s, <i16>load<i32>(fuse_tmp, 8), 12);
-    fused = first == OP_ADDI ? OP_ADDI_ADDI : OP_LBU_ADDI;
+  if (first == OP_MUL) {
+    // mul already uses rs2: the add's sources go as register indices in bytes 12 and 13.
+    if (second != OP_ADD) return;
+    store<u8>(s, <u8>(load<u16>(fuse_tmp, 4) >> 3), 12);
+    store<u8>(s, <u8>(load<u16>(fuse_tmp, 6) >> 3), 13);
+    fused = OP_MUL_ADD;
   } else {
-    return;
+    if (second == OP_ADD && first != OP_LBU) {
+      store<u16>(s, load<u16>(fuse_tmp, 6), 12);
+      fused = first == OP_SLLI ? OP_SLLI_ADD : first == OP_LW ? OP_LW_ADD : OP_ADDI_ADD;
+    } else if (second == OP_ADDI && first != OP_LW) {
+      store<i16>(s, <i16>load<i32>(fuse_tmp, 8), 12);
+      fused = first == OP_ADDI ? OP_ADDI_ADDI : first == OP_LBU ? OP_LBU_ADDI : OP_SLLI_ADDI;
+    } else {
+      return;
+    }
+    store<u16>(s, load<u16>(fuse_tmp, 4), 6);
   }
-  store<u16>(s, load<u16>(fuse_tmp, 4), 6);
   store<u8>(s, <u8>fused, 0);
   store<u8>(s, rd2, 14);
   store<u8>(s, adv1, 15);

@@ -81,6 +81,28 @@ describe("single-step", () => {
     pt.kill();
   });
 
+  it("gives the same registers stepped and run for every fused pair kind", () => {
+    const prog = [E.addi(T0, 0, 3), E.addi(T1, 0, -7),
+      E.slli(S0, T0, 5), E.add(S1, S0, T1), // slli+add
+      E.slli(A0, T1, 3), E.addi(A1, A0, 11), // slli+addi
+      E.addi(A2, T0, 9), E.add(T0, A2, S1), // addi+add
+      E.mul(A0, T0, T1), E.add(A1, A0, A1), // mul+add
+      E.addi(S0, S0, 1), E.addi(S1, S1, -1), // addi+addi
+      E.ebreak()];
+    const stepped = spawnTiny(kernel, prog);
+    let steps = 0;
+    while (stepped.pt.sysemuSinglestep().kind === "step") steps++;
+    const run = spawnTiny(kernel, prog);
+    expect(run.pt.cont()).toMatchObject({ kind: "signal", signo: SIGTRAP });
+    expect(steps).toBe(prog.length - 1);
+    expect(run.pt.instret).toBe(BigInt(prog.length - 1));
+    const a = stepped.pt.getregs(), b = run.pt.getregs();
+    expect(b.slice(1)).toEqual(a.slice(1));
+    expect([a[S1], a[A1], a[T0], a[A0]]).toEqual([88n, BigInt.asUintN(64, -752n), 101n, BigInt.asUintN(64, -707n)]);
+    stepped.pt.kill();
+    run.pt.kill();
+  });
+
   it("runs load+ALU pairs as two instructions: stepped, straight through, and faulting", () => {
     const data = new Uint8Array(4096);
     data.set([0xfe, 0, 0, 0, 0x10, 0, 0, 0]);
