@@ -6,6 +6,7 @@ import { page_alloc_init, nr_free, nr_frames } from "./mm/page_alloc";
 import { vma_init, validate_mm } from "./mm/vma";
 import { mmap_init, mm_alloc, exit_mmap, do_mmap, do_munmap, do_brk } from "./mm/mmap";
 import { do_mprotect } from "./mm/mprotect";
+import { dup_mmap } from "./mm/fork";
 import { MmStruct, mm_types_check } from "./mm/mm_types";
 import { tlb_init, tlb_switch_mm, tlb_mm } from "./arch/um/tlb";
 import { decode_cache_init } from "./arch/um/decode_cache";
@@ -60,6 +61,11 @@ export function hart_free(h: u32): void {
 export function mm_new(): u32 {
   const mm = mm_alloc();
   return mm == null ? 0 : changetype<u32>(mm);
+}
+/** fork's address space: a copy-on-write duplicate of mm. Returns 0 on -ENOMEM. */
+export function mm_dup(mm: u32): u32 {
+  const n = dup_mmap(changetype<MmStruct>(<usize>mm));
+  return n == null ? 0 : changetype<u32>(n);
 }
 export function mm_destroy(mm: u32): void {
   exit_mmap(changetype<MmStruct>(<usize>mm));

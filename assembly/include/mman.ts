@@ -46,5 +46,7 @@ export const VM_GROWSDOWN: u64 = 0x100;
 export const VM_LOCKED: u64 = 0x2000;
 export const VM_NORESERVE: u64 = 0x200000;
 export const VM_ACCOUNT: u64 = 0x100000;
+export const VM_DONTCOPY: u64 = 0x00020000;
+export const VM_WIPEONFORK: u64 = 0x02000000;
 export const VM_STACK: u64 = VM_GROWSDOWN;
 export const VM_ACCESS_FLAGS: u64 = VM_READ | VM_WRITE | VM_EXEC;

@@ -1,0 +1,89 @@
+// mm/fork.ts — dup_mmap: the address space of a fork()ed child, copy-on-write.
+// Follows Linux kernel/fork.c dup_mmap() and mm/memory.c copy_page_range() (6.18): every vma
+// is copied except VM_DONTCOPY ones; present anonymous pages become shared and read-only in
+// both mms (the first write in either copies or reuses them, mm/memory.c do_wp_page);
+// VM_WIPEONFORK vmas are copied empty. The parent's TLB loses its write entries.
+// DIVERGES: no anon_vma chains yet: a page's sharing is told by its refcount alone.
+
+import { ENOMEM } from "../include/errno";
+import { PAGE_SIZE, VM_SHARED, VM_DONTCOPY, VM_WIPEONFORK } from "../include/mman";
+import { MmStruct, VmArea } from "./mm_types";
+import { mm_alloc, exit_mmap } from "./mmap";
+import { vm_area_alloc, vma_link, vma_first, vma_next, validate_mm } from "./vma";
+import {
+  pte_offset_map, pte_alloc_map, pte_present, pte_pfn, pmd_addr_end, _PAGE_WRITE, _PAGE_SPECIAL,
+} from "./pgtable";
+import { get_page, page_mapcount, page_set_mapcount } from "./page_alloc";
+import { flush_tlb_range } from "../arch/um/tlb";
+
+/** copy_page_range: share src's present pages of vma with dst, write-protecting private ones. */
+function copy_page_range(dst: MmStruct, src: MmStruct, vma: VmArea): i32 {
+  const cow = (vma.vm_flags & VM_SHARED) == 0;
+  let addr = vma.vm_start;
+  while (addr < vma.vm_end) {
+    const sp = pte_offset_map(src.pgd, addr);
+    if (sp == 0) {
+      addr = pmd_addr_end(addr);
+      continue;
+    }
+    let pte = load<u64>(sp);
+    if (pte_present(pte)) {
+      const dp = pte_alloc_map(dst.pgd, addr);
+      if (dp == 0) return -ENOMEM;
+      if (cow) {
+        pte &= ~_PAGE_WRITE;
+        store<u64>(sp, pte);
+      }
+      if (!(pte & _PAGE_SPECIAL)) {
+        const pfn = pte_pfn(pte);
+        get_page(pfn);
+        page_set_mapcount(pfn, page_mapcount(pfn) + 1);
+        dst.rss_anon++;
+      }
+      store<u64>(dp, pte);
+    }
+    addr += PAGE_SIZE;
+  }
+  return 0;
+}
+
+/** dup_mmap: a new mm that is a copy-on-write duplicate of oldmm.
+ *  Returns the new mm, or null on -ENOMEM (everything it had allocated is released). */
+export function dup_mmap(oldmm: MmStruct): MmStruct | null {
+  const mm = mm_alloc();
+  if (mm == null) return null;
+  mm.start_brk = oldmm.start_brk;
+  mm.brk = oldmm.brk;
+  mm.mmap_base = oldmm.mmap_base;
+  mm.start_stack = oldmm.start_stack;
+  mm.stack_rlimit = oldmm.stack_rlimit;
+  mm.hiwater_vm = oldmm.hiwater_vm;
+  let prev: VmArea | null = null;
+  for (let v = vma_first(oldmm); v != null; v = vma_next(changetype<VmArea>(v))) {
+    const src = changetype<VmArea>(v);
+    if (src.vm_flags & VM_DONTCOPY) continue;
+    const n = vm_area_alloc(mm);
+    if (n == null) {
+      exit_mmap(mm);
+      return null;
+    }
+    n.vm_start = src.vm_start;
+    n.vm_end = src.vm_end;
+    n.vm_pgoff = src.vm_pgoff;
+    n.vm_flags = src.vm_flags;
+    n.vm_file = src.vm_file;
+    n.anon_name = src.anon_name;
+    vma_link(mm, n, prev);
+    prev = n;
+    mm.total_vm += (src.vm_end - src.vm_start) >> 12;
+    if (src.vm_flags & VM_WIPEONFORK) continue;
+    if (copy_page_range(mm, oldmm, src) != 0) {
+      exit_mmap(mm);
+      return null;
+    }
+  }
+  // The parent's writable translations are gone from its page tables: drop them from the TLB.
+  flush_tlb_range(changetype<usize>(oldmm), 0, 0x40_0000_0000);
+  validate_mm(mm);
+  return mm;
+}
