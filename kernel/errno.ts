@@ -34,3 +34,4 @@ export const ELOOP = 40;
 export const EOVERFLOW = 75;
 export const EOPNOTSUPP = 95;
 export const ENODEV = 19;
+export const ETIMEDOUT = 110;

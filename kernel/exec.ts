@@ -60,9 +60,15 @@ export function do_execve(k: Kernel, task: Task, req: ExecRequest): { errno: num
     m.mmDestroy(mm);
     return r;
   }
-  // Point of no return: the new image replaces the old.
-  if (task.mm) m.mmDestroy(task.mm);
+  // Point of no return: the new image replaces the old (shared with vfork's parent or with
+  // other threads, the old mm loses one user).
+  if (task.mm) k.mm_put(task.mm);
+  k.mm_get(mm);
   task.mm = mm;
+  if (task.vfork_done) {
+    k.wake_up(task.vfork_done);
+    task.vfork_done = null;
+  }
   m.core.mm_set_brk(mm, BigInt(r.start_brk));
   m.core.mm_set_stack_rlimit(mm, BigInt(stack_limit));
   start_thread(k, task, r);

@@ -22,4 +22,7 @@ export interface HostPort {
   console_kind(fd: 0 | 1 | 2): ConsoleKind;
   /** Kernel log line (printk). */
   log(line: string): void;
+  /** Nothing is runnable: return once monotonic_ns() has reached deadline_ns. A real-time
+   *  host sleeps; a virtual clock may simply jump there. */
+  sleep_until(deadline_ns: bigint): void;
 }

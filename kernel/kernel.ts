@@ -14,6 +14,8 @@ import { syscall_table } from "./syscalls/table";
 import { do_execve, ExecRequest } from "./exec";
 import { parse_cmdline, KernelParams } from "./params";
 import { ENOSYS } from "./errno";
+import { WaitQueue, Blocked } from "./sched";
+import { Futexes } from "./futex";
 
 /** Instructions a task runs before the kernel looks at it again (a scheduling tick). */
 export const SLICE_INSNS = 1 << 17;
@@ -30,6 +32,7 @@ export class Kernel {
   private readonly enosys_logged = new Set<number>();
   private next_pid = 1;
   readonly tasks = new Map<number, Task>();
+  readonly futex = new Futexes();
 
   private constructor(port: HostPort, machine: Machine, params: KernelParams) {
     this.port = port;
@@ -63,25 +66,129 @@ export class Kernel {
       this.machine.hartFree(hart);
       return err;
     }
-    this.tasks.set(task.pid, task);
+    task.pgid = task.pid;
+    task.sid = task.pid;
+    if (!this.init) this.init = task;
+    this.enqueue(task);
     return task;
   }
 
   /** Kernel bugs seen so far (a wasm trap or an exception below a syscall): tests assert none. */
   readonly oopses: string[] = [];
+  /** Runnable tasks, in the order they will run (FIFO: deterministic round robin). */
+  private readonly runqueue: Task[] = [];
+  /** Tasks asleep with a deadline (nanosleep, futex timeouts), in the order they slept. */
+  private readonly timers: Task[] = [];
+  /** Users of each mm (threads share one): the last one to leave destroys it. */
+  private readonly mm_users = new Map<number, number>();
+  /** The task reaping orphans: the first one spawned, as init is pid 1. */
+  init: Task | null = null;
 
-  /** Run task until it exits or is killed. */
+  /** Run until task has exited (and every other task with it, as when init dies). */
   run(task: Task): ExitState {
     while (task.state.kind === "running") {
-      try {
-        const stop = this.run_slice(task, SLICE_INSNS);
-        if (stop === STOP_SYSCALL) this.syscall(task);
-        else if (stop === STOP_SIGNAL) this.force_sig_fault(task);
-      } catch (e) {
-        this.oops(task, e);
+      const t = this.runqueue.shift();
+      if (!t) {
+        if (!this.idle()) break;
+        continue;
       }
+      this.run_turn(t);
+    }
+    if (task.state.kind === "running") {
+      this.port.log("umwasm: every task is asleep with nothing left to wake it (deadlock); killing them");
+    }
+    for (const t of [...this.tasks.values()]) {
+      if (t.state.kind === "running") this.do_exit(t, { kind: "signaled", signo: 9, core: false });
     }
     return task.state;
+  }
+
+  /** One scheduling turn: run t for up to SLICE_INSNS instructions, servicing its syscalls,
+   *  until it sleeps, exits or uses its turn up (then it goes to the back of the queue). */
+  private run_turn(t: Task): void {
+    let left = SLICE_INSNS;
+    t.need_resched = false;
+    while (t.state.kind === "running" && !t.sleeping && !t.need_resched && left > 0) {
+      const before = this.machine.instret(t.hart);
+      try {
+        const stop = this.run_slice(t, left);
+        if (stop === STOP_SYSCALL) this.syscall(t);
+        else if (stop === STOP_SIGNAL) this.force_sig_fault(t);
+      } catch (e) {
+        this.oops(t, e);
+      }
+      if (t.state.kind !== "running") break;
+      left -= Math.max(1, Number(this.machine.instret(t.hart) - before));
+    }
+    if (t.state.kind === "running" && !t.sleeping) this.runqueue.push(t);
+  }
+
+  /** Nothing is runnable: sleep (in virtual time, which follows the host clock) until the
+   *  earliest deadline. Returns false when no task can ever wake again. */
+  private idle(): boolean {
+    if (this.timers.length === 0) return false;
+    let first = this.timers[0].sleeping!.deadline_ns!;
+    for (const t of this.timers) if (t.sleeping!.deadline_ns! < first) first = t.sleeping!.deadline_ns!;
+    this.port.sleep_until(first);
+    this.expire_timers();
+    return true;
+  }
+
+  private expire_timers(): void {
+    const now = this.port.monotonic_ns();
+    for (const t of [...this.timers]) if (t.sleeping!.deadline_ns! <= now) this.wake_task(t);
+  }
+
+  /** Make a task runnable: take it off whatever it slept on. With result, its restarted
+   *  syscall returns result at once instead of running again (a futex wake, an interruption). */
+  wake_task(t: Task, result: number | null = null): void {
+    const b = t.sleeping;
+    if (!b) return;
+    t.sleeping = null;
+    t.wake_result = result ?? b.result_on_wake;
+    this.futex.dequeue(t);
+    b.wq?.remove(t);
+    const i = this.timers.indexOf(t);
+    if (i >= 0) this.timers.splice(i, 1);
+    if (t.state.kind === "running") this.runqueue.push(t);
+  }
+
+  /** Wake every sleeper of wq, in the order they slept. */
+  wake_up(wq: WaitQueue): void {
+    for (const t of wq.take_all()) this.wake_task(t);
+  }
+
+  /** Put t to sleep on b: its pc goes back onto the ecall so the syscall runs again. */
+  private sleep(t: Task, b: Blocked): void {
+    this.machine.setPc(t.hart, this.machine.getPc(t.hart) - 4n);
+    t.sleeping = b;
+    b.wq?.add(t);
+    if (b.deadline_ns !== null) this.timers.push(t);
+  }
+
+  /** A new task joins the run queue (spawn, fork). */
+  enqueue(t: Task): void {
+    this.tasks.set(t.pid, t);
+    this.runqueue.push(t);
+  }
+
+  alloc_pid(): number {
+    return this.next_pid++;
+  }
+
+  mm_get(mm: number): void {
+    this.mm_users.set(mm, (this.mm_users.get(mm) ?? 0) + 1);
+  }
+
+  /** Drop a use of mm; the last one tears it down (every frame back to the allocator). */
+  mm_put(mm: number): void {
+    const n = (this.mm_users.get(mm) ?? 1) - 1;
+    if (n > 0) {
+      this.mm_users.set(mm, n);
+      return;
+    }
+    this.mm_users.delete(mm);
+    this.machine.mmDestroy(mm);
   }
 
   /** A kernel bug while running task: log it as Linux logs an oops and kill the task, never
@@ -116,8 +223,15 @@ export class Kernel {
     const m = this.machine;
     const h = task.hart;
     const nr = Number(m.getX(h, 17));
+    if (task.wake_result !== null) {
+      // Restarted after a sleep whose waker decided the outcome.
+      m.setX(h, 10, BigInt(task.wake_result));
+      task.wake_result = null;
+      task.restart_block = null;
+      return;
+    }
     const handler = this.table.get(nr);
-    let ret: number | bigint | typeof NORETURN;
+    let ret: number | bigint | typeof NORETURN | Blocked;
     if (handler) {
       const args = [m.getX(h, 10), m.getX(h, 11), m.getX(h, 12), m.getX(h, 13), m.getX(h, 14), m.getX(h, 15)];
       ret = handler(this, task, args);
@@ -125,7 +239,12 @@ export class Kernel {
       this.log_enosys(nr);
       ret = -ENOSYS;
     }
-    if (ret !== NORETURN) m.setX(h, 10, BigInt(ret));
+    if (ret === NORETURN) return;
+    if (ret instanceof Blocked) {
+      this.sleep(task, ret);
+      return;
+    }
+    m.setX(h, 10, BigInt(ret));
   }
 
   private log_enosys(nr: number): void {
@@ -142,14 +261,65 @@ export class Kernel {
     this.do_exit(task, { kind: "signaled", signo: s.signo, core: s.signo !== 9 });
   }
 
-  /** Tear a task down: its address space returns every frame to the allocator. */
+  /** Tear a task down: its mm loses a user (the last returns every frame to the allocator),
+   *  its children go to init, and its parent is told. The task stays a zombie until reaped. */
   do_exit(task: Task, state: ExitState): void {
+    if (task.state.kind !== "running") return;
     task.state = state;
     task.instret = this.machine.instret(task.hart);
-    if (task.mm) this.machine.mmDestroy(task.mm);
+    this.wake_task(task);
+    const qi = this.runqueue.indexOf(task);
+    if (qi >= 0) this.runqueue.splice(qi, 1);
+    if (task.clear_child_tid !== 0n && task.mm) this.clear_child_tid(task);
+    if (task.vfork_done) {
+      this.wake_up(task.vfork_done);
+      task.vfork_done = null;
+    }
+    if (task.mm) this.mm_put(task.mm);
     task.mm = 0;
     this.machine.hartFree(task.hart);
+    task.hart = 0;
+    for (const c of task.children) {
+      c.parent = this.init && this.init !== task ? this.init : null;
+      if (c.parent) c.parent.children.push(c);
+      else if (c.state.kind !== "running") this.release_task(c);
+    }
+    task.children = [];
+    const i = task.group.indexOf(task);
+    const leader = task.group[0] === task;
+    if (!leader) {
+      task.group.splice(i, 1);
+      this.release_task(task); // threads are reaped by the kernel, never waited for
+      return;
+    }
+    if (!task.parent) {
+      this.release_task(task);
+      return;
+    }
+    this.on_child_exit(task);
+  }
+
+  /** The child changed state: wake its parent's wait4() (SIGCHLD arrives with signal.ts). */
+  on_child_exit(child: Task): void {
+    if (child.parent) this.wake_up(child.parent.wait_chldexit);
+  }
+
+  /** Forget a dead task entirely (wait4 reaped it, or nobody will). */
+  release_task(task: Task): void {
+    task.reaped = true;
     this.tasks.delete(task.pid);
+    if (task.parent) {
+      const i = task.parent.children.indexOf(task);
+      if (i >= 0) task.parent.children.splice(i, 1);
+    }
+    if (this.init === task) this.init = null;
+  }
+
+  /** CLONE_CHILD_CLEARTID: zero the tid word and wake one futex waiter on it (pthread_join). */
+  private clear_child_tid(task: Task): void {
+    const addr = task.clear_child_tid;
+    task.clear_child_tid = 0n;
+    if (this.machine.writeUser(task.mm, addr, new Uint8Array(4))) this.futex.wake(this, task.mm, addr, 1, 0xffffffff);
   }
 
   /** The stack limit a new image gets (RLIMIT_STACK), capped to what a JS number holds. */

@@ -4,6 +4,7 @@
 // that read them; process-level state grows here as fork/exec/signals arrive.
 
 import type { File } from "./fs/file";
+import { WaitQueue, Blocked } from "./sched";
 
 export const RLIMIT_CPU = 0;
 export const RLIMIT_FSIZE = 1;
@@ -72,6 +73,29 @@ export class Task {
   instret = 0n;
   uid = 0;
   gid = 0;
+  /** Process tree: the parent waits for us; our children are reaped by us (or by init). */
+  parent: Task | null = null;
+  children: Task[] = [];
+  pgid = 0;
+  sid = 0;
+  /** Signal sent to the parent when we exit (the low byte of clone's flags). */
+  exit_signal = 17;
+  /** Threads of our thread group, the leader first (shared by every member). */
+  group: Task[] = [this];
+  /** Where wait4() sleeps waiting for a child to change state. */
+  readonly wait_chldexit = new WaitQueue();
+  /** A vfork() parent sleeps here until we exec or exit. */
+  vfork_done: WaitQueue | null = null;
+  /** Set while the task sleeps in a syscall (sched.ts). */
+  sleeping: Blocked | null = null;
+  /** The value the restarted syscall returns, when its waker decided it (sched.ts). */
+  wake_result: number | null = null;
+  /** Per-syscall state that must survive a restart (a sleep's deadline). */
+  restart_block: { nr: number; deadline_ns: bigint } | null = null;
+  /** sched_yield(): end this turn and go to the back of the run queue. */
+  need_resched = false;
+  /** Reaped: the zombie is gone from the task table. */
+  reaped = false;
 
   constructor(pid: number, hart: number, mm: number, rlim: Rlimit[]) {
     this.pid = pid;

@@ -93,6 +93,14 @@ export class NodePort implements HostPort {
     return kind;
   }
 
+  sleep_until(deadline_ns: bigint): void {
+    for (;;) {
+      const left = deadline_ns - this.monotonic_ns();
+      if (left <= 0n) return;
+      Atomics.wait(sleepCell, 0, 0, Math.max(1, Math.ceil(Number(left) / 1e6)));
+    }
+  }
+
   log(line: string): void {
     this.console_write(2, new TextEncoder().encode(line + "\n"));
   }

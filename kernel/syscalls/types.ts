@@ -1,10 +1,12 @@
 // kernel/syscalls/types.ts — what every system call handler receives and returns.
 import type { Kernel } from "../kernel";
 import type { Task } from "../task";
+import type { Blocked } from "../sched";
 
 /** A handler gets the six argument registers a0..a5 as unsigned 64-bit values and returns
- *  the value for a0 (negative errno on failure), or NORETURN when the task is gone. */
-export type SyscallHandler = (k: Kernel, t: Task, a: bigint[]) => number | bigint | typeof NORETURN;
+ *  the value for a0 (negative errno on failure), NORETURN when the task is gone, or a
+ *  Blocked from sched.ts block() to sleep and run again when woken. */
+export type SyscallHandler = (k: Kernel, t: Task, a: bigint[]) => number | bigint | typeof NORETURN | Blocked;
 export const NORETURN = Symbol("noreturn");
 
 /** An argument as a C int (the low 32 bits, signed). */

@@ -46,6 +46,7 @@ const PROGRAMS: Record<string, Program> = {
   fpfmt: { args: [], status: 0 },
   hello: { args: [], status: 3 },
   intops: { args: [], status: 0 },
+  procs: { args: [], status: 0 },
   recursion: { args: [], status: 0 },
   setjmp: { args: [], status: 0 },
 };

@@ -39,6 +39,9 @@ export class TestPort implements HostPort {
   log(line: string): void {
     this.logs.push(line);
   }
+  sleep_until(deadline_ns: bigint): void {
+    if (deadline_ns > this.t) this.t = deadline_ns; // a virtual clock: jump there
+  }
   stdout(): string {
     return new TextDecoder().decode(new Uint8Array(this.out));
   }

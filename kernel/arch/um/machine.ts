@@ -75,6 +75,12 @@ export class Machine {
   hartFree(h: number): void {
     this.core.hart_free(h);
   }
+  /** Copy every register of hart src into hart dst (fork). */
+  copyHart(dst: number, src: number): void {
+    const size = (this.core.HART_SIZE as WebAssembly.Global).value as number;
+    const b = this.bytes();
+    b.copyWithin(dst, src, src + size);
+  }
   /** Integer register i (0..31) as an unsigned 64-bit value. */
   getX(h: number, i: number): bigint {
     return this.view().getBigUint64(h + this.off.HART_X + i * 8, true);
