@@ -7,6 +7,7 @@ import type { Task } from "./task";
 import { load_elf_binary, ExecMm, ElfLoadResult } from "./binfmt_elf";
 import { TASK_SIZE } from "./exec_stack";
 import { ENOMEM } from "./errno";
+import { SIGRETURN_TRAMPOLINE, SIG_IGN, SIG_DFL } from "./signal";
 
 const MAP_PRIVATE = 0x02;
 const MAP_FIXED = 0x10;
@@ -71,10 +72,33 @@ export function do_execve(k: Kernel, task: Task, req: ExecRequest): { errno: num
   }
   m.core.mm_set_brk(mm, BigInt(r.start_brk));
   m.core.mm_set_stack_rlimit(mm, BigInt(stack_limit));
+  const tramp = map_sigreturn_trampoline(k, mm);
+  if (typeof tramp === "number") return { errno: -tramp, message: "out of memory mapping the signal trampoline" };
+  task.sigreturn_tramp = tramp;
+  // flush_signal_handlers: caught signals go back to their defaults; ignored stay ignored.
+  for (const act of task.sighand.action) {
+    if (act.handler !== SIG_IGN) {
+      act.handler = SIG_DFL;
+      act.flags = 0n;
+      act.mask = 0n;
+    }
+  }
+  task.sas_ss_sp = 0n;
+  task.sas_ss_size = 0n;
   start_thread(k, task, r);
   task.exe = req.exe;
   task.comm = comm_of(req.filename);
   return null;
+}
+
+/** One page holding rt_sigreturn's trampoline, where Linux has the vDSO. Returns its address. */
+function map_sigreturn_trampoline(k: Kernel, mm: number): bigint | number {
+  const core = k.machine.core;
+  const addr = BigInt.asIntN(64, core.sys_mmap(mm, 0n, 4096n, 3, MAP_PRIVATE | MAP_ANONYMOUS) as bigint);
+  if (addr < 0n) return Number(addr);
+  if (!k.machine.writeUser(mm, addr, SIGRETURN_TRAMPOLINE)) return -14;
+  const r = core.sys_mprotect(mm, addr, 4096n, 5);
+  return r < 0 ? r : addr;
 }
 
 /** start_thread (arch/riscv/kernel/process.c): every register zero but pc and sp. */

@@ -79,6 +79,14 @@ export function kernel_clone(k: Kernel, parent: Task, args: CloneArgs): number |
   // Files: shared table with CLONE_FILES, else a copy of the table (the files themselves are
   // shared either way, as after dup()).
   child.fds = f & CLONE_FILES ? parent.fds : parent.fds.slice();
+  child.sighand = f & CLONE_SIGHAND ? parent.sighand : parent.sighand.copy();
+  child.blocked = parent.blocked;
+  child.sigreturn_tramp = parent.sigreturn_tramp;
+  // A new thread sharing the stack pointer's memory must not inherit an alternate stack.
+  if (!((f & (CLONE_VM | CLONE_VFORK)) === CLONE_VM)) {
+    child.sas_ss_sp = parent.sas_ss_sp;
+    child.sas_ss_size = parent.sas_ss_size;
+  }
   if (f & CLONE_THREAD) {
     child.tgid = parent.tgid;
     child.group = parent.group;

@@ -14,7 +14,12 @@ import { syscall_table } from "./syscalls/table";
 import { do_execve, ExecRequest } from "./exec";
 import { parse_cmdline, KernelParams } from "./params";
 import { ENOSYS } from "./errno";
-import { WaitQueue, Blocked } from "./sched";
+import { WaitQueue, Blocked, block } from "./sched";
+import { do_signal, has_pending, send_group_sig, sigmask, SIG_IGN, SIG_DFL, SIGCHLD, SA_NOCLDWAIT } from "./signal";
+
+const CLD_EXITED = 1;
+const CLD_KILLED = 2;
+const CLD_DUMPED = 3;
 import { Futexes } from "./futex";
 
 /** Instructions a task runs before the kernel looks at it again (a scheduling tick). */
@@ -109,6 +114,12 @@ export class Kernel {
     let left = SLICE_INSNS;
     t.need_resched = false;
     while (t.state.kind === "running" && !t.sleeping && !t.need_resched && left > 0) {
+      if (t.pending.length > 0 || t.interrupted) do_signal(this, t);
+      if (t.state.kind !== "running") break;
+      if (t.stopped) {
+        t.sleeping = block(null); // parked until SIGCONT (send_sig_info wakes it)
+        return;
+      }
       const before = this.machine.instret(t.hart);
       try {
         const stop = this.run_slice(t, left);
@@ -241,6 +252,12 @@ export class Kernel {
     }
     if (ret === NORETURN) return;
     if (ret instanceof Blocked) {
+      if (ret.interruptible && has_pending(task)) {
+        // -ERESTARTSYS: do_signal() turns it into -EINTR or a restart of this ecall.
+        m.setPc(h, m.getPc(h) - 4n);
+        task.interrupted = true;
+        return;
+      }
       this.sleep(task, ret);
       return;
     }
@@ -257,8 +274,20 @@ export class Kernel {
   /** A synchronous signal: by default the one in the hart's stop block (the CPU's), or one a
    *  tracer was shown and now delivers (host/arch/um/ptrace.ts). DIVERGES: no handlers yet
    *  (issue 5), so every such signal takes its default action, which for these is to dump core. */
-  force_sig_fault(task: Task, s: { signo: number } = this.machine.stopSignal(task.hart)): void {
-    this.do_exit(task, { kind: "signaled", signo: s.signo, core: s.signo !== 9 });
+  force_sig_fault(task: Task, s: { signo: number; code?: number; addr?: bigint } = this.machine.stopSignal(task.hart)): void {
+    // force_sig_info: a fault the task blocks or ignores cannot be put off: it kills.
+    const act = task.sighand.action[s.signo];
+    if (s.signo === 9 || act.handler === SIG_IGN || act.handler === SIG_DFL || task.blocked & sigmask(s.signo)) {
+      this.do_group_exit(task, { kind: "signaled", signo: s.signo, core: s.signo !== 9 });
+      return;
+    }
+    task.pending.push({ signo: s.signo, code: s.code ?? 0, addr: s.addr ?? 0n });
+  }
+
+  /** Every thread of task's process exits with state (exit_group, a fatal signal). */
+  do_group_exit(task: Task, state: ExitState): void {
+    for (const other of [...task.group]) if (other !== task) this.do_exit(other, state);
+    this.do_exit(task, state);
   }
 
   /** Tear a task down: its mm loses a user (the last returns every frame to the allocator),
@@ -299,9 +328,20 @@ export class Kernel {
     this.on_child_exit(task);
   }
 
-  /** The child changed state: wake its parent's wait4() (SIGCHLD arrives with signal.ts). */
+  /** The child exited: its parent gets exit_signal (SIGCHLD) and its wait4() wakes. A parent
+   *  that ignores SIGCHLD (or set SA_NOCLDWAIT) gets no zombie: the child is reaped at once. */
   on_child_exit(child: Task): void {
-    if (child.parent) this.wake_up(child.parent.wait_chldexit);
+    const parent = child.parent;
+    if (!parent) return;
+    const st = child.state;
+    if (child.exit_signal > 0) {
+      const code = st.kind === "exited" ? CLD_EXITED : st.kind === "signaled" && st.core ? CLD_DUMPED : CLD_KILLED;
+      const status = st.kind === "exited" ? st.code : st.kind === "signaled" ? st.signo : 0;
+      send_group_sig(this, parent, { signo: child.exit_signal, code, pid: child.tgid, uid: child.uid, status });
+    }
+    const act = parent.sighand.action[SIGCHLD];
+    if (act.handler === SIG_IGN || (act.flags & SA_NOCLDWAIT) !== 0n) this.release_task(child);
+    for (const g of parent.group) this.wake_up(g.wait_chldexit);
   }
 
   /** Forget a dead task entirely (wait4 reaped it, or nobody will). */

@@ -33,7 +33,7 @@ export class WaitQueue {
 
 export class Blocked {
   constructor(readonly wq: WaitQueue | null, readonly deadline_ns: bigint | null,
-              readonly result_on_wake: number | null) {}
+              readonly result_on_wake: number | null, readonly interruptible: boolean) {}
 }
 
 /** What a handler returns to sleep on wq (null: only the deadline) until woken. With
@@ -41,5 +41,5 @@ export class Blocked {
  *  returning the child's pid once the child has let go of the parent's memory). */
 export function block(wq: WaitQueue | null, deadline_ns: bigint | null = null,
                       result_on_wake: number | null = null): Blocked {
-  return new Blocked(wq, deadline_ns, result_on_wake);
+  return new Blocked(wq, deadline_ns, result_on_wake, result_on_wake === null);
 }

@@ -5,6 +5,7 @@
 
 import type { File } from "./fs/file";
 import { WaitQueue, Blocked } from "./sched";
+import { SigHand, SigInfo } from "./signal";
 
 export const RLIMIT_CPU = 0;
 export const RLIMIT_FSIZE = 1;
@@ -94,6 +95,20 @@ export class Task {
   restart_block: { nr: number; deadline_ns: bigint } | null = null;
   /** sched_yield(): end this turn and go to the back of the run queue. */
   need_resched = false;
+  /** Signal handlers (shared by CLONE_SIGHAND threads), mask, queue and alternate stack. */
+  sighand = new SigHand();
+  blocked = 0n;
+  pending: SigInfo[] = [];
+  /** rt_sigsuspend's caller mask, restored when its handler returns. */
+  saved_sigmask: bigint | null = null;
+  /** A signal woke this task from an interruptible syscall sleep (signal.ts). */
+  interrupted = false;
+  /** Stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU until SIGCONT. */
+  stopped = false;
+  sas_ss_sp = 0n;
+  sas_ss_size = 0n;
+  /** The rt_sigreturn trampoline exec mapped (riscv Linux points ra at the vDSO's). */
+  sigreturn_tramp = 0n;
   /** Reaped: the zombie is gone from the task table. */
   reaped = false;
 

@@ -5,10 +5,11 @@ import { task_syscalls } from "./sys_task";
 import { mm_syscalls } from "./sys_mm";
 import { fs_syscalls } from "./sys_fs";
 import { info_syscalls } from "./sys_info";
+import { signal_syscalls } from "./sys_signal";
 
 export function syscall_table(): Map<number, SyscallHandler> {
   const table = new Map<number, SyscallHandler>();
-  for (const group of [task_syscalls, mm_syscalls, fs_syscalls, info_syscalls]) {
+  for (const group of [task_syscalls, mm_syscalls, fs_syscalls, info_syscalls, signal_syscalls]) {
     for (const [name, handler] of Object.entries(group)) table.set(nr(name), handler);
   }
   return table;

@@ -49,6 +49,7 @@ const PROGRAMS: Record<string, Program> = {
   procs: { args: [], status: 0 },
   recursion: { args: [], status: 0 },
   setjmp: { args: [], status: 0 },
+  signals: { args: [], status: 0 },
 };
 
 interface RunResult {
