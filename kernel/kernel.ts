@@ -14,6 +14,9 @@ import { syscall_table } from "./syscalls/table";
 import { do_execve, ExecRequest } from "./exec";
 import { parse_cmdline, KernelParams } from "./params";
 import { ENOSYS } from "./errno";
+
+/** -ERESTARTSYS (include/linux/errno.h): kernel-internal, never seen by a guest. */
+const ERESTARTSYS = 512;
 import { WaitQueue, Blocked, block } from "./sched";
 import { do_signal, has_pending, send_group_sig, sigmask, SIG_IGN, SIG_DFL, SIGCHLD, SA_NOCLDWAIT } from "./signal";
 
@@ -38,6 +41,8 @@ export class Kernel {
   private next_pid = 1;
   readonly tasks = new Map<number, Task>();
   readonly futex = new Futexes();
+  /** The task whose syscall is being serviced (file operations ask who is calling). */
+  current: Task | null = null;
 
   private constructor(port: HostPort, machine: Machine, params: KernelParams) {
     this.port = port;
@@ -89,23 +94,46 @@ export class Kernel {
   /** The task reaping orphans: the first one spawned, as init is pid 1. */
   init: Task | null = null;
 
-  /** Run until task has exited (and every other task with it, as when init dies). */
+  /** Run until task has exited (and every other task with it, as when init dies), sleeping
+   *  on the host when nothing is runnable. For hosts with an event loop, see step(). */
   run(task: Task): ExitState {
     while (task.state.kind === "running") {
-      const t = this.runqueue.shift();
-      if (!t) {
-        if (!this.idle()) break;
-        continue;
+      const r = this.step(Infinity, () => task.state.kind !== "running");
+      if (r.kind === "idle") {
+        if (r.deadline_ns === null) break;
+        this.port.sleep_until(r.deadline_ns);
       }
-      this.run_turn(t);
     }
     if (task.state.kind === "running") {
       this.port.log("umwasm: every task is asleep with nothing left to wake it (deadlock); killing them");
     }
+    this.kill_all();
+    return task.state;
+  }
+
+  /** Kill every task still running (the machine is going down). */
+  kill_all(): void {
     for (const t of [...this.tasks.values()]) {
       if (t.state.kind === "running") this.do_exit(t, { kind: "signaled", signo: 9, core: false });
     }
-    return task.state;
+  }
+
+  /** Run scheduling turns until max_turns have run, stop() says so, or nothing is runnable.
+   *  "idle" carries the earliest sleep deadline (null: only an outside event can wake a task:
+   *  console input, a resize). Expired deadlines are woken first. */
+  step(max_turns: number, stop: () => boolean = () => false): { kind: "ran" } | { kind: "idle"; deadline_ns: bigint | null } {
+    this.expire_timers();
+    for (let i = 0; i < max_turns; i++) {
+      if (stop()) return { kind: "ran" };
+      const t = this.runqueue.shift();
+      if (!t) {
+        let first: bigint | null = null;
+        for (const s of this.timers) if (first === null || s.sleeping!.deadline_ns! < first) first = s.sleeping!.deadline_ns!;
+        return { kind: "idle", deadline_ns: first };
+      }
+      this.run_turn(t);
+    }
+    return { kind: "ran" };
   }
 
   /** One scheduling turn: run t for up to SLICE_INSNS instructions, servicing its syscalls,
@@ -134,17 +162,6 @@ export class Kernel {
     if (t.state.kind === "running" && !t.sleeping) this.runqueue.push(t);
   }
 
-  /** Nothing is runnable: sleep (in virtual time, which follows the host clock) until the
-   *  earliest deadline. Returns false when no task can ever wake again. */
-  private idle(): boolean {
-    if (this.timers.length === 0) return false;
-    let first = this.timers[0].sleeping!.deadline_ns!;
-    for (const t of this.timers) if (t.sleeping!.deadline_ns! < first) first = t.sleeping!.deadline_ns!;
-    this.port.sleep_until(first);
-    this.expire_timers();
-    return true;
-  }
-
   private expire_timers(): void {
     const now = this.port.monotonic_ns();
     for (const t of [...this.timers]) if (t.sleeping!.deadline_ns! <= now) this.wake_task(t);
@@ -159,6 +176,7 @@ export class Kernel {
     t.wake_result = result ?? b.result_on_wake;
     this.futex.dequeue(t);
     b.wq?.remove(t);
+    b.fs_block?.cancel(t);
     const i = this.timers.indexOf(t);
     if (i >= 0) this.timers.splice(i, 1);
     if (t.state.kind === "running") this.runqueue.push(t);
@@ -174,6 +192,7 @@ export class Kernel {
     this.machine.setPc(t.hart, this.machine.getPc(t.hart) - 4n);
     t.sleeping = b;
     b.wq?.add(t);
+    b.fs_block?.sleep(t, (w) => this.wake_task(w));
     if (b.deadline_ns !== null) this.timers.push(t);
   }
 
@@ -234,6 +253,7 @@ export class Kernel {
     const m = this.machine;
     const h = task.hart;
     const nr = Number(m.getX(h, 17));
+    this.current = task;
     if (task.wake_result !== null) {
       // Restarted after a sleep whose waker decided the outcome.
       m.setX(h, 10, BigInt(task.wake_result));
@@ -242,7 +262,7 @@ export class Kernel {
       return;
     }
     const handler = this.table.get(nr);
-    let ret: number | bigint | typeof NORETURN | Blocked;
+    let ret: number | bigint | typeof NORETURN | Blocked | null;
     if (handler) {
       const args = [m.getX(h, 10), m.getX(h, 11), m.getX(h, 12), m.getX(h, 13), m.getX(h, 14), m.getX(h, 15)];
       ret = handler(this, task, args);
@@ -251,6 +271,18 @@ export class Kernel {
       ret = -ENOSYS;
     }
     if (ret === NORETURN) return;
+    if (ret === -ERESTARTSYS) {
+      // A file operation would block (task.blocked_on names its queues, fs/wait.ts), or job
+      // control signalled the task's group: sleep, or let do_signal() restart or interrupt.
+      const b = task.blocked_on;
+      task.blocked_on = null;
+      ret = b ? new Blocked(null, null, null, true, b) : null;
+      if (!ret) {
+        m.setPc(h, m.getPc(h) - 4n);
+        task.interrupted = true;
+        return;
+      }
+    }
     if (ret instanceof Blocked) {
       if (ret.interruptible && has_pending(task)) {
         // -ERESTARTSYS: do_signal() turns it into -EINTR or a restart of this ecall.

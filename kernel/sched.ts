@@ -11,6 +11,7 @@
 // Order is deterministic: the run queue is FIFO, wake_up() wakes in the order tasks slept.
 
 import type { Task } from "./task";
+import type { Block } from "./fs/wait";
 
 export class WaitQueue {
   private readonly waiters: Task[] = [];
@@ -33,7 +34,9 @@ export class WaitQueue {
 
 export class Blocked {
   constructor(readonly wq: WaitQueue | null, readonly deadline_ns: bigint | null,
-              readonly result_on_wake: number | null, readonly interruptible: boolean) {}
+              readonly result_on_wake: number | null, readonly interruptible: boolean,
+              /** The wait queues of files (kernel/fs/wait.ts) the syscall sleeps on, if any. */
+              readonly fs_block: Block | null = null) {}
 }
 
 /** What a handler returns to sleep on wq (null: only the deadline) until woken. With

@@ -301,3 +301,12 @@ export function do_kill(k: Kernel, t: Task, pid: number, sig: number): number {
 }
 
 export { EFAULT };
+
+/** kill_pgrp: sig (from the kernel) to every process of process group pgid. */
+export function kill_pgrp(k: Kernel, pgid: number, sig: number): void {
+  for (const p of [...k.tasks.values()]) {
+    if (p.group[0] === p && p.pgid === pgid && p.state.kind === "running") {
+      send_group_sig(k, p, { signo: sig, code: 0x80 /* SI_KERNEL */, pid: 0, uid: 0 });
+    }
+  }
+}

@@ -4,8 +4,12 @@
 // that read them; process-level state grows here as fork/exec/signals arrive.
 
 import type { File } from "./fs/file";
+import { FilesStruct } from "./fs/fdtable";
+import type { FsStruct } from "./fs/fs_struct";
 import { WaitQueue, Blocked } from "./sched";
 import { SigHand, SigInfo } from "./signal";
+import type { Block } from "./fs/wait";
+import type { Tty } from "./tty/tty";
 
 export const RLIMIT_CPU = 0;
 export const RLIMIT_FSIZE = 1;
@@ -64,7 +68,18 @@ export class Task {
   comm: string;
   /** Absolute path of the executable, for /proc/self/exe. */
   exe: string;
-  fds: (File | null)[] = [];
+  /** The fd table with close-on-exec bits (shared by CLONE_FILES threads; fs/fdtable.ts). */
+  files = new FilesStruct();
+  /** Root, cwd and umask (shared by CLONE_FS threads; fs/fs_struct.ts); set at spawn/fork. */
+  fs: FsStruct | null = null;
+  /** The fd slots of files (what older code indexes directly). */
+  get fds(): (File | null)[] {
+    return this.files.fd;
+  }
+  set fds(v: (File | null)[]) {
+    this.files.fd = v;
+    this.files.cloexec = v.map(() => false);
+  }
   rlim: Rlimit[];
   clear_child_tid = 0n;
   robust_list = 0n;
@@ -109,8 +124,17 @@ export class Task {
   sas_ss_size = 0n;
   /** The rt_sigreturn trampoline exec mapped (riscv Linux points ra at the vDSO's). */
   sigreturn_tramp = 0n;
+  /** The file wait queues a syscall that returned -ERESTARTSYS sleeps on (fs/wait.ts). */
+  blocked_on: Block | null = null;
+  /** The controlling terminal of our session. */
+  ctty: Tty | null = null;
   /** Reaped: the zombie is gone from the task table. */
   reaped = false;
+
+  /** The process group (the thread group leader's). */
+  pgrp_of(): number {
+    return this.group[0].pgid;
+  }
 
   constructor(pid: number, hart: number, mm: number, rlim: Rlimit[]) {
     this.pid = pid;
