@@ -22,6 +22,11 @@ export interface HostPort {
   console_kind(fd: 0 | 1 | 2): ConsoleKind;
   /** Kernel log line (printk). */
   log(line: string): void;
+  /** A host file's bytes (for hostfs and `umwasm run`'s execve): the contents, or a negative
+   *  errno (-ENOENT, -EACCES, -EISDIR...). Host files are nondeterministic input like the rest. */
+  host_read_file(path: string): Uint8Array | number;
+  /** The absolute host path of path (realpath), or null when it does not exist. */
+  host_realpath(path: string): string | null;
   /** Nothing is runnable: return once monotonic_ns() has reached deadline_ns. A real-time
    *  host sleeps; a virtual clock may simply jump there. */
   sleep_until(deadline_ns: bigint): void;

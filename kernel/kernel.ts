@@ -13,7 +13,7 @@ import { SyscallHandler, NORETURN } from "./syscalls/types";
 import { syscall_table } from "./syscalls/table";
 import { do_execve, ExecRequest } from "./exec";
 import { parse_cmdline, KernelParams } from "./params";
-import { ENOSYS } from "./errno";
+import { ENOSYS, ENOENT } from "./errno";
 
 /** -ERESTARTSYS (include/linux/errno.h): kernel-internal, never seen by a guest. */
 const ERESTARTSYS = 512;
@@ -41,6 +41,11 @@ export class Kernel {
   private next_pid = 1;
   readonly tasks = new Map<number, Task>();
   readonly futex = new Futexes();
+  /** execve's file lookup: the executable's bytes and absolute path, or -errno. The VFS
+   *  provides it; until a root is mounted nothing can be executed (ENOENT). */
+  open_exec: (t: Task, path: string) => { file: Uint8Array; exe: string } | number = () => -ENOENT;
+  /** exec closes the close-on-exec fds (the fd table's business). */
+  on_exec_files: (t: Task) => void = () => {};
   /** The task whose syscall is being serviced (file operations ask who is calling). */
   current: Task | null = null;
 

@@ -93,6 +93,26 @@ export class NodePort implements HostPort {
     return kind;
   }
 
+  host_read_file(path: string): Uint8Array | number {
+    try {
+      const st = fs.statSync(path);
+      if (st.isDirectory()) return -21; // EISDIR
+      if (!st.isFile()) return -13; // EACCES: execve refuses anything but a regular file
+      return new Uint8Array(fs.readFileSync(path));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return code === "ENOENT" ? -2 : code === "ENOTDIR" ? -20 : code === "EACCES" ? -13 : -5;
+    }
+  }
+
+  host_realpath(path: string): string | null {
+    try {
+      return fs.realpathSync(path);
+    } catch {
+      return null;
+    }
+  }
+
   sleep_until(deadline_ns: bigint): void {
     for (;;) {
       const left = deadline_ns - this.monotonic_ns();

@@ -6,10 +6,11 @@ import { mm_syscalls } from "./sys_mm";
 import { fs_syscalls } from "./sys_fs";
 import { info_syscalls } from "./sys_info";
 import { signal_syscalls } from "./sys_signal";
+import { exec_syscalls } from "./sys_exec";
 
 export function syscall_table(): Map<number, SyscallHandler> {
   const table = new Map<number, SyscallHandler>();
-  for (const group of [task_syscalls, mm_syscalls, fs_syscalls, info_syscalls, signal_syscalls]) {
+  for (const group of [task_syscalls, mm_syscalls, fs_syscalls, info_syscalls, signal_syscalls, exec_syscalls]) {
     for (const [name, handler] of Object.entries(group)) table.set(nr(name), handler);
   }
   return table;

@@ -10,9 +10,10 @@
 // Regenerate the expected files after changing a program (needs qemu-riscv64):
 //   UMWASM_UPDATE_EXPECTED=1 npx vitest run tests/differential/programs.test.ts
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findQemuRiscv64, QEMU_MISSING_REASON } from "./qemu";
+import { findOnPath, findQemuRiscv64, QEMU_MISSING_REASON } from "./qemu";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -37,6 +38,10 @@ const guestEnv: Record<string, string> = {
 interface Program {
   args: string[];
   status: number;
+  /** Which oracle the output is checked against besides the committed file: qemu-riscv64
+   *  (default), or the host kernel running the same source compiled natively — for what
+   *  qemu-user cannot do, such as execve of a riscv64 binary on an x86-64 host. */
+  oracle?: "qemu" | "native";
 }
 
 // Every image needs an entry: adding a program means stating its arguments and exit status.
@@ -50,6 +55,7 @@ const PROGRAMS: Record<string, Program> = {
   recursion: { args: [], status: 0 },
   setjmp: { args: [], status: 0 },
   signals: { args: [], status: 0 },
+  exec: { args: [], status: 0, oracle: "native" },
 };
 
 interface RunResult {
@@ -107,7 +113,7 @@ const qemuSkipReason = QEMU_MISSING_REASON;
 if (qemu === null) console.log(`tests/differential/programs: ${qemuSkipReason}`);
 
 (qemu === null ? describe.skip : describe)(`against qemu-riscv64 (${qemu ?? qemuSkipReason})`, () => {
-  for (const name of images) {
+  for (const name of images.filter((n) => (PROGRAMS[n]?.oracle ?? "qemu") === "qemu")) {
     it(`qemu runs ${name} with the expected status and output`, () => {
       const q = runQemu(qemu!, name);
       expect(describeExit(q), `stderr from qemu:\n${q.stderr}`).toBe(`status ${PROGRAMS[name].status}`);
@@ -124,6 +130,27 @@ if (qemu === null) console.log(`tests/differential/programs: ${qemuSkipReason}`)
     });
   }
 });
+
+const hostCc = findOnPath("gcc") ?? findOnPath("cc");
+const nativeSkipReason = "no host C compiler (gcc) to build the native oracle";
+(hostCc === null ? describe.skip : describe)(`against the host kernel (${hostCc ?? nativeSkipReason})`, () => {
+  for (const name of images.filter((n) => PROGRAMS[n]?.oracle === "native")) {
+    it(`umwasm matches the native build of ${name} on the host kernel`, () => {
+      const dir = mkdtempSync(join(tmpdir(), "umwasm-native-"));
+      const exe = join(dir, name);
+      const cc = spawnSync(hostCc!, ["-O2", "-o", exe, join(repoRoot, "userland/src/tests", `${name}.c`)], { encoding: "utf8" });
+      expect(cc.status, cc.stderr).toBe(0);
+      // Same argv[0] shape as the image run: a path relative to the working directory.
+      const n = spawnSync(exe, PROGRAMS[name].args, { cwd: dir, env: guestEnv, encoding: "utf8", argv0: `./${name}` });
+      const u = runUmwasm(name);
+      expect(u.stdout, `stderr from umwasm:\n${u.stderr}`).toBe(n.stdout);
+      expect(describeExit(u)).toBe(`status ${n.status}`);
+      if (updateExpected) writeFileSync(join(expectedDir, `${name}.out`), n.stdout);
+      rmSync(dir, { recursive: true, force: true });
+    });
+  }
+});
+if (hostCc === null) console.log(`tests/differential/programs: ${nativeSkipReason}`);
 
 describe("against the committed expected output", () => {
   for (const name of images) {

@@ -69,6 +69,11 @@ export function runCommand(argv: string[]): number {
     if (e instanceof CmdlineError) throw new UsageError(e.message);
     throw e;
   }
+  // DIVERGES: until hostfs (issue 5) the guest's execve reads host paths directly.
+  kernel.open_exec = (_t, p) => {
+    const file = port.host_read_file(p);
+    return typeof file === "number" ? file : { file, exe: port.host_realpath(p) ?? p };
+  };
   const envp = Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
   const task = kernel.spawn({ file: bytes, filename: file, exe: path.resolve(file), argv: rest, envp });
   if ("errno" in task) {
