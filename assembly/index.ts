@@ -7,6 +7,7 @@ import { vma_init, validate_mm } from "./mm/vma";
 import { mmap_init, mm_alloc, exit_mmap, do_mmap, do_munmap, do_brk } from "./mm/mmap";
 import { do_mprotect } from "./mm/mprotect";
 import { dup_mmap } from "./mm/fork";
+import { do_madvise } from "./mm/madvise";
 import { MmStruct, mm_types_check } from "./mm/mm_types";
 import { tlb_init, tlb_switch_mm, tlb_mm } from "./arch/um/tlb";
 import { decode_cache_init } from "./arch/um/decode_cache";
@@ -85,6 +86,9 @@ export function sys_munmap(mm: u32, addr: u64, len: u64): i32 {
 }
 export function sys_mprotect(mm: u32, addr: u64, len: u64, prot: i32): i32 {
   return do_mprotect(changetype<MmStruct>(<usize>mm), addr, len, prot);
+}
+export function sys_madvise(mm: u32, addr: u64, len: u64, advice: i32): i32 {
+  return do_madvise(changetype<MmStruct>(<usize>mm), addr, len, advice);
 }
 export function sys_brk(mm: u32, brk: u64): u64 {
   return do_brk(changetype<MmStruct>(<usize>mm), brk);

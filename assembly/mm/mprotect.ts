@@ -8,50 +8,21 @@ import {
   VM_READ, VM_WRITE, VM_EXEC, VM_ACCOUNT, VM_SHARED,
 } from "../include/mman";
 import { MmStruct, VmArea } from "./mm_types";
-import {
-  find_vma, vma_next, vma_prev, vma_unlink, vm_area_free, split_vma, vma_can_merge_after,
-  validate_mm,
-} from "./vma";
+import { find_vma, validate_mm } from "./vma";
+import { vma_modify_flags, vma_modify_err, vma_merge_neighbours } from "./vma_modify";
 import { change_protection } from "./memory";
 
 const PROT_SEM: i32 = 0x8;
-
-/** Merge vma into prev and/or next when they became identical (vma_modify's merge step). */
-function vma_merge_neighbours(mm: MmStruct, vma: VmArea): VmArea {
-  const prev = vma_prev(vma);
-  if (prev != null && prev.vm_end == vma.vm_start && vma_can_merge_after(prev, vma.vm_flags, vma.vm_file, vma.vm_pgoff) &&
-      vma.anon_name == 0) {
-    prev.vm_end = vma.vm_end;
-    vma_unlink(mm, vma);
-    vm_area_free(vma);
-    vma = prev;
-  }
-  const next = vma_next(vma);
-  if (next != null && next.vm_start == vma.vm_end && next.anon_name == 0 &&
-      vma_can_merge_after(vma, next.vm_flags, next.vm_file, next.vm_pgoff)) {
-    vma.vm_end = next.vm_end;
-    vma_unlink(mm, next);
-    vm_area_free(next);
-  }
-  return vma;
-}
 
 /** mprotect_fixup: give [start, end) of vma new flags. Returns 0 or -errno. */
 function mprotect_fixup(mm: MmStruct, vma: VmArea, start: u64, end: u64, newflags: u64): i32 {
   if (newflags == vma.vm_flags) return 0;
   // A private mapping that becomes writable is charged (VM_ACCOUNT), as mprotect_fixup does.
   if ((newflags & VM_WRITE) && !(vma.vm_flags & (VM_ACCOUNT | VM_WRITE | VM_SHARED))) newflags |= VM_ACCOUNT;
-  if (start > vma.vm_start) {
-    const err = split_vma(mm, vma, start, true);
-    if (err != 0) return err;
-  }
-  if (end < vma.vm_end) {
-    const err = split_vma(mm, vma, end, false);
-    if (err != 0) return err;
-  }
-  vma.vm_flags = newflags;
+  const v = vma_modify_flags(mm, vma, start, end, newflags);
+  if (v == null) return vma_modify_err;
   change_protection(mm, start, end, newflags);
-  vma_merge_neighbours(mm, vma);
+  vma_merge_neighbours(mm, v);
   return 0;
 }
 

@@ -21,5 +21,6 @@ export const mm_syscalls: Record<string, SyscallHandler> = {
     return long(k.machine.core.sys_mmap(t.mm, addr, len, prot, flags) as bigint);
   },
   munmap: (k, t, a) => k.machine.core.sys_munmap(t.mm, a[0], a[1]),
+  madvise: (k, t, a) => k.machine.core.sys_madvise(t.mm, a[0], a[1], int(a[2])),
   mprotect: (k, t, a) => k.machine.core.sys_mprotect(t.mm, a[0], a[1], int(a[2])),
 };

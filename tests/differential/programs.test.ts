@@ -56,6 +56,7 @@ const PROGRAMS: Record<string, Program> = {
   setjmp: { args: [], status: 0 },
   signals: { args: [], status: 0 },
   exec: { args: [], status: 0, oracle: "native" },
+  madvise: { args: [], status: 0, oracle: "native" },
 };
 
 interface RunResult {

@@ -1,0 +1,158 @@
+// mm/madvise.ts — madvise(2): advice that changes vma flags (split and merge like mprotect),
+// discards pages (DONTNEED, FREE) or faults them in (POPULATE_*).
+// Follows Linux mm/madvise.c (6.18): the argument checks in do_madvise()'s order, advice
+// applied vma by vma with holes reported as -ENOMEM after the mapped parts got it.
+// Transparent huge pages are compiled in but set to "never" (as sysfs reports): HUGEPAGE and
+// NOHUGEPAGE only set their vma flags, COLLAPSE is refused with -EINVAL.
+// DIVERGES: MADV_FREE frees at once (Linux frees lazily under pressure; both read back zeros
+// or the old data, which callers must accept); COLD and PAGEOUT are accepted and do nothing
+// (there is no reclaim); MERGEABLE sets VM_MERGEABLE but nothing merges pages (no KSM).
+
+import { EINVAL, ENOMEM, EFAULT, EAGAIN } from "../include/errno";
+import {
+  PAGE_SIZE, PAGE_MASK, VM_SHARED, VM_LOCKED, VM_READ, VM_WRITE, VM_SEQ_READ, VM_RAND_READ,
+  VM_DONTCOPY, VM_WIPEONFORK, VM_DONTDUMP, VM_HUGEPAGE, VM_NOHUGEPAGE, VM_MERGEABLE, VM_SPECIAL,
+  VM_IO, VM_PFNMAP, MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_DONTNEED,
+  MADV_FREE, MADV_REMOVE, MADV_DONTFORK, MADV_DOFORK, MADV_MERGEABLE, MADV_UNMERGEABLE,
+  MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_DONTDUMP, MADV_DODUMP, MADV_WIPEONFORK, MADV_KEEPONFORK,
+  MADV_COLD, MADV_PAGEOUT, MADV_POPULATE_READ, MADV_POPULATE_WRITE, MADV_DONTNEED_LOCKED,
+  MADV_COLLAPSE,
+} from "../include/mman";
+import { MmStruct, VmArea } from "./mm_types";
+import { find_vma, vma_next, validate_mm } from "./vma";
+import { vma_modify_flags, vma_modify_err, vma_merge_neighbours } from "./vma_modify";
+import { zap_page_range, handle_mm_fault, FAULT_FLAG_WRITE, VM_FAULT_OOM } from "./memory";
+
+function madvise_behavior_valid(b: i32): bool {
+  switch (b) {
+    case MADV_DOFORK: case MADV_DONTFORK: case MADV_NORMAL: case MADV_SEQUENTIAL: case MADV_RANDOM:
+    case MADV_REMOVE: case MADV_WILLNEED: case MADV_DONTNEED: case MADV_DONTNEED_LOCKED: case MADV_FREE:
+    case MADV_COLD: case MADV_PAGEOUT: case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
+    case MADV_MERGEABLE: case MADV_UNMERGEABLE: case MADV_HUGEPAGE: case MADV_NOHUGEPAGE:
+    case MADV_COLLAPSE: case MADV_DONTDUMP: case MADV_DODUMP: case MADV_WIPEONFORK: case MADV_KEEPONFORK:
+      return true;
+  }
+  return false;
+}
+
+/** The vm_flags an advice asks for, or -errno for this vma (madvise_update_vma's callers). */
+function advice_flags(vma: VmArea, b: i32): i64 {
+  let f = vma.vm_flags;
+  switch (b) {
+    case MADV_NORMAL: f &= ~(VM_SEQ_READ | VM_RAND_READ); break;
+    case MADV_SEQUENTIAL: f = (f & ~VM_RAND_READ) | VM_SEQ_READ; break;
+    case MADV_RANDOM: f = (f & ~VM_SEQ_READ) | VM_RAND_READ; break;
+    case MADV_DONTFORK: f |= VM_DONTCOPY; break;
+    case MADV_DOFORK:
+      if (vma.vm_flags & VM_IO) return -EINVAL;
+      f &= ~VM_DONTCOPY;
+      break;
+    case MADV_WIPEONFORK:
+      // Only private anonymous memory can be wiped in the child.
+      if (vma.vm_file != 0 || (vma.vm_flags & VM_SHARED)) return -EINVAL;
+      f |= VM_WIPEONFORK;
+      break;
+    case MADV_KEEPONFORK: f &= ~VM_WIPEONFORK; break;
+    case MADV_DONTDUMP: f |= VM_DONTDUMP; break;
+    case MADV_DODUMP:
+      if (vma.vm_flags & VM_SPECIAL) return -EINVAL;
+      f &= ~VM_DONTDUMP;
+      break;
+    case MADV_HUGEPAGE: f = (f & ~VM_NOHUGEPAGE) | VM_HUGEPAGE; break;
+    case MADV_NOHUGEPAGE: f = (f & ~VM_HUGEPAGE) | VM_NOHUGEPAGE; break;
+    case MADV_MERGEABLE:
+      if (vma.vm_flags & (VM_SHARED | VM_SPECIAL)) return <i64>f; // ksm_madvise skips these
+      f |= VM_MERGEABLE;
+      break;
+    case MADV_UNMERGEABLE: f &= ~VM_MERGEABLE; break;
+  }
+  return <i64>f;
+}
+
+function is_flag_advice(b: i32): bool {
+  switch (b) {
+    case MADV_NORMAL: case MADV_SEQUENTIAL: case MADV_RANDOM: case MADV_DONTFORK: case MADV_DOFORK:
+    case MADV_WIPEONFORK: case MADV_KEEPONFORK: case MADV_DONTDUMP: case MADV_DODUMP:
+    case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_MERGEABLE: case MADV_UNMERGEABLE:
+      return true;
+  }
+  return false;
+}
+
+/** Fault every page of [start, end) in vma for reading or writing (MADV_POPULATE_*). */
+function madvise_populate(mm: MmStruct, vma: VmArea, start: u64, end: u64, write: bool): i32 {
+  if (vma.vm_flags & (VM_IO | VM_PFNMAP)) return -EINVAL;
+  if (write ? !(vma.vm_flags & VM_WRITE) : !(vma.vm_flags & (VM_READ | VM_WRITE))) return -EINVAL;
+  for (let a = start; a < end; a += PAGE_SIZE) {
+    const r = handle_mm_fault(mm, vma, a, write ? FAULT_FLAG_WRITE : 0);
+    if (r & VM_FAULT_OOM) return -ENOMEM;
+    if (r != 0) return -EFAULT;
+  }
+  return 0;
+}
+
+/** One vma's share of the advice. Returns 0 or -errno. */
+function madvise_vma(mm: MmStruct, vma: VmArea, start: u64, end: u64, b: i32): i32 {
+  if (is_flag_advice(b)) {
+    const f = advice_flags(vma, b);
+    if (f < 0) return <i32>f;
+    const v = vma_modify_flags(mm, vma, start, end, <u64>f);
+    if (v == null) return vma_modify_err == -ENOMEM ? -EAGAIN : vma_modify_err;
+    vma_merge_neighbours(mm, v);
+    return 0;
+  }
+  switch (b) {
+    case MADV_DONTNEED: case MADV_DONTNEED_LOCKED:
+      if ((vma.vm_flags & VM_LOCKED) && b == MADV_DONTNEED) return -EINVAL;
+      if (vma.vm_flags & VM_PFNMAP) return -EINVAL;
+      zap_page_range(mm, start, end);
+      return 0;
+    case MADV_FREE:
+      if (vma.vm_file != 0 || (vma.vm_flags & (VM_SHARED | VM_LOCKED | VM_PFNMAP))) return -EINVAL;
+      zap_page_range(mm, start, end);
+      return 0;
+    case MADV_REMOVE:
+      // Only for shared file mappings (tmpfs holes); anonymous private memory refuses it.
+      return -EINVAL;
+    case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
+      return madvise_populate(mm, vma, start, end, b == MADV_POPULATE_WRITE);
+    case MADV_COLLAPSE:
+      return -EINVAL;
+  }
+  return 0; // WILLNEED, COLD, PAGEOUT: nothing to do without a page cache to read or reclaim
+}
+
+/** do_madvise: madvise(start, len, advice). Returns 0 or -errno. */
+export function do_madvise(mm: MmStruct, start: u64, len_in: u64, b: i32): i32 {
+  if (!madvise_behavior_valid(b)) return -EINVAL;
+  if (start & ~PAGE_MASK) return -EINVAL;
+  const len = (len_in + PAGE_SIZE - 1) & PAGE_MASK;
+  if (len_in != 0 && len == 0) return -EINVAL;
+  const end = start + len;
+  if (end < start) return -EINVAL;
+  if (end == start) return 0;
+  let unmapped: i32 = 0;
+  let addr = start;
+  while (addr < end) {
+    const vma = find_vma(mm, addr);
+    if (vma == null) {
+      unmapped = -ENOMEM;
+      break;
+    }
+    const v = changetype<VmArea>(vma);
+    if (v.vm_start > addr) {
+      unmapped = -ENOMEM;
+      addr = v.vm_start;
+      if (addr >= end) break;
+    }
+    const vend = v.vm_end < end ? v.vm_end : end;
+    const err = madvise_vma(mm, v, addr, vend, b);
+    if (err != 0) {
+      validate_mm(mm);
+      return err;
+    }
+    addr = vend;
+  }
+  validate_mm(mm);
+  return unmapped;
+}
