@@ -1,5 +1,7 @@
 // host/cli/main.ts — the `umwasm` command: wires the host port, the core and the kernel.
 import { runCommand } from "./commands/run";
+import { kunitCommand } from "./commands/kunit";
+import { selftestCommand } from "./commands/selftest";
 import { UsageError } from "./options";
 
 const USAGE = `usage: umwasm <command> [options]
@@ -7,6 +9,8 @@ const USAGE = `usage: umwasm <command> [options]
 commands:
   run [options] <elf> [args...]   run a static riscv64 Linux program
   boot                            boot the default image to a shell (not available yet)
+  kunit run|parse [options]       run the in-kernel KUnit suites, or parse a KTAP log
+  selftest [names...]             KUnit suites and guest kselftest programs in one report
   help                            show this help
 
 Run 'umwasm run --help' for the options of run.`;
@@ -16,6 +20,10 @@ function main(argv: string[]): number {
   switch (cmd) {
     case "run":
       return runCommand(rest);
+    case "kunit":
+      return kunitCommand(rest);
+    case "selftest":
+      return selftestCommand(rest);
     case "boot":
       // Booting to a shell needs processes, a VFS and a tty (issue 5); say so plainly.
       process.stderr.write("umwasm boot: not available yet: booting the default image to a shell arrives with\n" +
