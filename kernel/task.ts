@@ -66,14 +66,7 @@ export class Task {
   comm: string;
   /** Absolute path of the executable, for /proc/self/exe. */
   exe: string;
-  /** The fd slots of files (what older code indexes directly). */
-  get fds(): (File | null)[] {
-    return this.files.fd;
-  }
-  set fds(v: (File | null)[]) {
-    this.files.fd = v;
-    this.files.cloexec = v.map(() => false);
-  }
+  fds: (File | null)[] = [];
   rlim: Rlimit[];
   clear_child_tid = 0n;
   robust_list = 0n;
