@@ -3,11 +3,15 @@
 // Errors come back as negative errno (in the unsigned value for u64-returning calls).
 
 import { page_alloc_init, nr_free, nr_frames } from "./mm/page_alloc";
+// Page-allocator fault injection (fail the nth allocation, or each with p/1000 under a seed)
+// and the DEBUG_VM free-list check, for tests.
+export { page_alloc_fail_nth, page_alloc_fail_prob, validate_free_lists } from "./mm/page_alloc";
 import { vma_init, validate_mm } from "./mm/vma";
 import { mmap_init, mm_alloc, exit_mmap, do_mmap, do_munmap, do_brk } from "./mm/mmap";
 import { do_mprotect } from "./mm/mprotect";
 import { dup_mmap } from "./mm/fork";
 import { do_madvise } from "./mm/madvise";
+import { do_mlock, do_munlock, do_mlockall, do_mincore, do_msync } from "./mm/mlock";
 import { MmStruct, mm_types_check } from "./mm/mm_types";
 import { tlb_init, tlb_switch_mm, tlb_mm } from "./arch/um/tlb";
 import { decode_cache_init } from "./arch/um/decode_cache";
@@ -89,6 +93,23 @@ export function sys_mprotect(mm: u32, addr: u64, len: u64, prot: i32): i32 {
 }
 export function sys_madvise(mm: u32, addr: u64, len: u64, advice: i32): i32 {
   return do_madvise(changetype<MmStruct>(<usize>mm), addr, len, advice);
+}
+export function sys_mlock(mm: u32, addr: u64, len: u64, onfault: i32): i32 {
+  return do_mlock(changetype<MmStruct>(<usize>mm), addr, len, onfault != 0);
+}
+export function sys_munlock(mm: u32, addr: u64, len: u64): i32 {
+  return do_munlock(changetype<MmStruct>(<usize>mm), addr, len);
+}
+/** mlockall(flags) when all is set, munlockall() otherwise. */
+export function sys_mlockall(mm: u32, flags: i32, all: i32): i32 {
+  return do_mlockall(changetype<MmStruct>(<usize>mm), flags, all != 0);
+}
+/** mincore into the bounce buffer: the page count, or -errno. */
+export function sys_mincore(mm: u32, addr: u64, len: u64): i64 {
+  return do_mincore(changetype<MmStruct>(<usize>mm), addr, len, bounce, BOUNCE_SIZE);
+}
+export function sys_msync(mm: u32, addr: u64, len: u64, flags: i32): i32 {
+  return do_msync(changetype<MmStruct>(<usize>mm), addr, len, flags);
 }
 export function sys_brk(mm: u32, brk: u64): u64 {
   return do_brk(changetype<MmStruct>(<usize>mm), brk);

@@ -53,13 +53,14 @@ export function do_mprotect(mm: MmStruct, start: u64, len: u64, prot: i32): i32 
       break;
     }
     const vend = v.vm_end < end ? v.vm_end : end;
-    const next_start = v.vm_end;
     err = mprotect_fixup(mm, v, tmp, vend, newflags);
     if (err != 0) break;
     tmp = vend;
     if (tmp >= end) break;
+    // The vma holding tmp may have just absorbed the one before it (a merge); a hole is
+    // -ENOMEM, with the earlier vmas already changed, as Linux leaves them.
     vma = find_vma(mm, tmp);
-    if (vma == null || vma.vm_start != tmp || next_start != tmp) {
+    if (vma == null || vma.vm_start > tmp) {
       err = -ENOMEM;
       break;
     }

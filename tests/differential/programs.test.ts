@@ -57,6 +57,7 @@ const PROGRAMS: Record<string, Program> = {
   signals: { args: [], status: 0 },
   exec: { args: [], status: 0, oracle: "native" },
   madvise: { args: [], status: 0, oracle: "native" },
+  mlock: { args: [], status: 0, oracle: "native" },
 };
 
 interface RunResult {
