@@ -35,3 +35,4 @@ export const EOVERFLOW = 75;
 export const EOPNOTSUPP = 95;
 export const ENODEV = 19;
 export const ETIMEDOUT = 110;
+export const EXDEV = 18;

@@ -6,6 +6,8 @@
 
 import type { Kernel } from "./kernel";
 import { Task } from "./task";
+import { files_struct_copy } from "./fs/fdtable";
+import { fs_struct_copy } from "./fs/fs_struct";
 import { EINVAL, ENOMEM, EAGAIN } from "./errno";
 import { block, Blocked, WaitQueue } from "./sched";
 import { RLIMIT_NPROC } from "./task";
@@ -78,7 +80,10 @@ export function kernel_clone(k: Kernel, parent: Task, args: CloneArgs): number |
   child.sid = parent.sid;
   // Files: shared table with CLONE_FILES, else a copy of the table (the files themselves are
   // shared either way, as after dup()).
-  child.fds = f & CLONE_FILES ? parent.fds : parent.fds.slice();
+  if (f & CLONE_FILES) parent.files.users++;
+  child.files = f & CLONE_FILES ? parent.files : files_struct_copy(parent.files);
+  if (f & CLONE_FS && parent.fs) parent.fs.users++;
+  child.fs = f & CLONE_FS ? parent.fs : parent.fs && fs_struct_copy(parent.fs);
   child.sighand = f & CLONE_SIGHAND ? parent.sighand : parent.sighand.copy();
   child.blocked = parent.blocked;
   child.sigreturn_tramp = parent.sigreturn_tramp;

@@ -8,6 +8,7 @@ import { Machine, STOP_SYSCALL, STOP_SIGNAL } from "./arch/um/machine";
 import { Task, init_rlimits, RLIMIT_STACK, ExitState } from "./task";
 import { KernelRandom } from "./random";
 import { console_files } from "./fs/console";
+import { FsState } from "./fs/fs_kernel";
 import { SYSCALL_NAMES } from "./syscalls/names";
 import { SyscallHandler, NORETURN } from "./syscalls/types";
 import { syscall_table } from "./syscalls/table";
@@ -18,7 +19,7 @@ import { ENOSYS, ENOENT } from "./errno";
 /** -ERESTARTSYS (include/linux/errno.h): kernel-internal, never seen by a guest. */
 const ERESTARTSYS = 512;
 import { WaitQueue, Blocked, block } from "./sched";
-import { do_signal, has_pending, send_group_sig, sigmask, SIG_IGN, SIG_DFL, SIGCHLD, SA_NOCLDWAIT } from "./signal";
+import { do_signal, has_pending, send_group_sig, send_sig_info, SIGPIPE, sigmask, SIG_IGN, SIG_DFL, SIGCHLD, SA_NOCLDWAIT } from "./signal";
 
 const CLD_EXITED = 1;
 const CLD_KILLED = 2;
@@ -36,6 +37,8 @@ export class Kernel {
   readonly machine: Machine;
   readonly params: KernelParams;
   readonly random: KernelRandom;
+  /** The VFS: mounts, file systems, devices (fs/fs_kernel.ts has the boot sequence). */
+  readonly fs: FsState;
   private readonly table: Map<number, SyscallHandler>;
   private readonly enosys_logged = new Set<number>();
   private next_pid = 1;
@@ -56,6 +59,10 @@ export class Kernel {
     const seed = new Uint8Array(32);
     port.entropy(seed);
     this.random = new KernelRandom(seed);
+    this.fs = new FsState(this);
+    this.fs.mount_defaults();
+    // pipe_write's send_sig(SIGPIPE, current, 0).
+    this.fs.send_sigpipe = (t) => send_sig_info(this, t, { signo: SIGPIPE, code: 0, pid: t.tgid, uid: t.uid });
     this.table = syscall_table();
   }
 
@@ -76,6 +83,7 @@ export class Kernel {
     const hart = this.machine.hartAlloc();
     const task = new Task(this.next_pid++, hart, 0, init_rlimits(this.max_threads()));
     task.fds = console_files(this.port);
+    task.fs = this.fs.fs_struct_for_init();
     const err = do_execve(this, task, req);
     if (err) {
       this.machine.hartFree(hart);
@@ -343,6 +351,7 @@ export class Kernel {
     }
     if (task.mm) this.mm_put(task.mm);
     task.mm = 0;
+    this.fs.exit_task(task);
     this.machine.hartFree(task.hart);
     task.hart = 0;
     for (const c of task.children) {

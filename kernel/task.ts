@@ -4,6 +4,8 @@
 // that read them; process-level state grows here as fork/exec/signals arrive.
 
 import type { File } from "./fs/file";
+import { FilesStruct } from "./fs/fdtable";
+import type { FsStruct } from "./fs/fs_struct";
 import { WaitQueue, Blocked } from "./sched";
 import { SigHand, SigInfo } from "./signal";
 import type { Block } from "./fs/wait";
@@ -66,7 +68,18 @@ export class Task {
   comm: string;
   /** Absolute path of the executable, for /proc/self/exe. */
   exe: string;
-  fds: (File | null)[] = [];
+  /** The fd table with close-on-exec bits (shared by CLONE_FILES threads; fs/fdtable.ts). */
+  files = new FilesStruct();
+  /** Root, cwd and umask (shared by CLONE_FS threads; fs/fs_struct.ts); set at spawn/fork. */
+  fs: FsStruct | null = null;
+  /** The fd slots of files (what older code indexes directly). */
+  get fds(): (File | null)[] {
+    return this.files.fd;
+  }
+  set fds(v: (File | null)[]) {
+    this.files.fd = v;
+    this.files.cloexec = v.map(() => false);
+  }
   rlim: Rlimit[];
   clear_child_tid = 0n;
   robust_list = 0n;

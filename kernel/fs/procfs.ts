@@ -1,0 +1,306 @@
+// kernel/fs/procfs.ts — procfs basics (fs/proc/): /proc/self, /proc/thread-self, the per-process
+// directories and the system-wide files a program may parse, generated when a file is opened
+// (seq_file: the text is a snapshot taken at open and read from there).
+// Owns: nothing lasting. Every lookup builds a fresh dentry and inode from a ProcEntry table;
+// inode numbers are stable per name (allocated on first sight).
+// Texts follow Linux 6.18's formats (fs/proc/array.c, arch/riscv/kernel/cpu.c, ...). Lines the
+// mm work owns (Vm* in status, meminfo's numbers, maps) come from ProcHooks.
+
+import type { Kernel } from "../kernel";
+import type { Task } from "../task";
+import { UTS_RELEASE, UTS_VERSION } from "../kernel";
+import type { Vfs } from "./vfs";
+import { Dentry, Inode, SuperBlock, inode_getattr, DT_DIR, DT_LNK, DT_REG } from "./vfs_types";
+import type { FileSystemType, InodeOps, Path } from "./vfs_types";
+import { File, FileOps, S_IFDIR, S_IFLNK, S_IFREG, SEEK_SET, SEEK_CUR, SEEK_END } from "./file";
+import { dcache_dir_ops, empty_fops } from "./tmpfs";
+import { ENOENT, EINVAL } from "../errno";
+
+export const PROC_SUPER_MAGIC = 0x9fa0;
+export const PID_MAX_DEFAULT = 32768;
+
+/** What procfs needs from the rest of the kernel; the mm work adds the optional ones. */
+export interface ProcHooks {
+  kernel: Kernel;
+  /** The Vm and Rss lines of /proc/<pid>/status (each ending in "\n"), or "" for none. */
+  status_mm?: (task: Task) => string;
+  /** /proc/meminfo's whole text. */
+  meminfo?: () => string;
+  /** /proc/<pid>/maps. */
+  maps?: (task: Task) => string;
+  /** [arg_start, arg_end, env_start, env_end] of the task's mm, to read cmdline/environ. */
+  mm_args?: (task: Task) => [bigint, bigint, bigint, bigint] | null;
+  /** Fields of /proc/<pid>/stat the mm knows: vsize, rss (pages), start_code... */
+  stat_mm?: (task: Task) => { vsize: bigint; rss: bigint } | null;
+}
+
+type Content = () => string | Uint8Array;
+
+interface ProcEntry {
+  name: string;
+  mode: number;
+  /** Regular files: the text at open. */
+  show?: Content;
+  /** Symlinks: the target (a path string, or a Path for magic links) and the readlink text. */
+  link?: () => string | Path | number;
+  text?: () => string | number;
+  /** Directories: the entries, in readdir order. */
+  children?: () => ProcEntry[];
+  uid?: number;
+  gid?: number;
+}
+
+const enc = new TextEncoder();
+
+export function proc_type(vfs: Vfs, hooks: () => ProcHooks): FileSystemType {
+  const type: FileSystemType = {
+    name: "proc",
+    requires_dev: false,
+    mount: () => proc_fill_super(vfs, type, hooks()),
+  };
+  return type;
+}
+
+function proc_fill_super(vfs: Vfs, type: FileSystemType, hooks: ProcHooks): SuperBlock {
+  const sb = new SuperBlock(type, PROC_SUPER_MAGIC, () => ({
+    f_type: PROC_SUPER_MAGIC, f_bsize: 4096, f_blocks: 0n, f_bfree: 0n, f_bavail: 0n, f_files: 0n, f_ffree: 0n, f_namelen: 255,
+  }));
+  sb.s_dev = vfs.get_anon_dev();
+  sb.s_time = vfs.now;
+  const inos = new Map<string, number>();
+  inos.set("", 1);
+  const ino_of = (key: string): number => {
+    let n = inos.get(key);
+    if (n === undefined) {
+      n = inos.size + 1;
+      inos.set(key, n);
+    }
+    return n;
+  };
+  const mk = (ent: ProcEntry, key: string): Inode => {
+    const ops: InodeOps = {};
+    let fop: FileOps = proc_file_ops;
+    if (ent.children) {
+      const children = ent.children;
+      ops.lookup = (_dir, name: string) => {
+        const c = children().find((e) => e.name === name);
+        return c ? mk(c, key + "/" + name) : null;
+      };
+      ops.readdir = () => children().map((c) => ({
+        name: c.name, ino: ino_of(key + "/" + c.name), type: c.children ? DT_DIR : c.link ? DT_LNK : DT_REG,
+      }));
+      fop = dcache_dir_ops;
+    } else if (ent.link) {
+      const link = ent.link;
+      ops.get_link = () => link();
+      if (ent.text) {
+        const text = ent.text;
+        ops.readlink = () => text();
+      }
+      fop = empty_fops;
+    }
+    const inode = new Inode(sb, ino_of(key), ent.mode, ops, fop);
+    inode.i_nlink = ent.children ? 2 : 1;
+    inode.i_uid = ent.uid ?? 0;
+    inode.i_gid = ent.gid ?? 0;
+    inode.i_atime_ns = inode.i_mtime_ns = inode.i_ctime_ns = vfs.now();
+    inode.i_private = ent;
+    return inode;
+  };
+  const root_ent: ProcEntry = { name: "/", mode: S_IFDIR | 0o555, children: () => proc_root_entries(vfs, hooks) };
+  const root_inode = mk(root_ent, "");
+  sb.s_root = new Dentry("/", null, root_inode);
+  return sb;
+}
+
+/** seq_file style: the text is made at open and read from the snapshot. */
+const proc_file_ops: FileOps = {
+  open(inode: Inode, file: File) {
+    const ent = inode.i_private as ProcEntry;
+    const v = ent.show ? ent.show() : "";
+    file.private_data = typeof v === "string" ? enc.encode(v) : v;
+    return 0;
+  },
+  read(file: File, max: number, ppos) {
+    const data = file.private_data as Uint8Array;
+    if (ppos.pos < 0n) return -EINVAL;
+    const pos = Number(ppos.pos);
+    const out = data.subarray(Math.min(pos, data.length), Math.min(pos + max, data.length));
+    ppos.pos += BigInt(out.length);
+    return out.slice();
+  },
+  // DIVERGES: /proc/sys files are read-only here; writing them (sysctl) is not supported.
+  write: () => -EINVAL,
+  llseek(file: File, offset: bigint, whence: number) {
+    let pos: bigint;
+    if (whence === SEEK_SET) pos = offset;
+    else if (whence === SEEK_CUR) pos = file.pos + offset;
+    else if (whence === SEEK_END) return BigInt(-EINVAL);
+    else return BigInt(-EINVAL);
+    if (pos < 0n) return BigInt(-EINVAL);
+    file.pos = pos;
+    return pos;
+  },
+  getattr: (file: File) => ({ ...inode_getattr(file.inode!), size: 0n, blksize: 1024 }),
+};
+
+const file = (name: string, show: Content, mode = 0o444): ProcEntry => ({ name, mode: S_IFREG | mode, show });
+const dir = (name: string, children: () => ProcEntry[], mode = 0o555): ProcEntry => ({ name, mode: S_IFDIR | mode, children });
+const link = (name: string, target: () => string | Path | number, text?: () => string | number): ProcEntry =>
+  ({ name, mode: S_IFLNK | 0o777, link: target, text });
+
+function current(h: ProcHooks): Task | null {
+  return h.kernel.current ?? h.kernel.init ?? null;
+}
+
+function proc_root_entries(vfs: Vfs, h: ProcHooks): ProcEntry[] {
+  const k = h.kernel;
+  const fixed: ProcEntry[] = [
+    file("cpuinfo", () => cpuinfo()),
+    file("filesystems", () => [...vfs.fs_types.values()].map((t) => `${t.requires_dev ? "" : "nodev"}\t${t.name}\n`).join("")),
+    file("loadavg", () => {
+      const all = [...k.tasks.values()].filter((t) => t.state.kind === "running");
+      const running = all.filter((t) => !t.sleeping).length;
+      const last = Math.max(0, ...[...k.tasks.keys()]);
+      return `0.00 0.00 0.00 ${running}/${all.length} ${last}\n`;
+    }),
+    file("meminfo", () => (h.meminfo ? h.meminfo() : meminfo_default(k))),
+    link("mounts", () => "self/mounts"),
+    link("self", () => { const t = current(h); return t ? String(t.tgid) : -ENOENT; }),
+    dir("sys", () => [
+      dir("kernel", () => [
+        file("osrelease", () => UTS_RELEASE + "\n", 0o444),
+        file("ostype", () => "Linux\n", 0o444),
+        file("pid_max", () => `${PID_MAX_DEFAULT}\n`, 0o644),
+        file("version", () => UTS_VERSION + "\n", 0o444),
+      ]),
+      dir("vm", () => [
+        file("max_map_count", () => "65530\n", 0o644),
+        file("mmap_min_addr", () => "4096\n", 0o644),
+        file("overcommit_memory", () => "0\n", 0o644),
+      ]),
+    ]),
+    link("thread-self", () => { const t = current(h); return t ? `${t.tgid}/task/${t.pid}` : -ENOENT; }),
+    file("uptime", () => {
+      const cs = k.port.monotonic_ns() / 10_000_000n;
+      return `${cs / 100n}.${String(cs % 100n).padStart(2, "0")} 0.00\n`;
+    }),
+    file("version", () => `Linux version ${UTS_RELEASE} (umwasm@umwasm) (umwasm TypeScript kernel) ${UTS_VERSION}\n`),
+  ];
+  const pids = [...k.tasks.values()].filter((t) => t.tgid === t.pid && !t.reaped)
+    .sort((a, b) => a.pid - b.pid)
+    .map((t) => dir(String(t.pid), () => proc_pid_entries(vfs, h, t, true)));
+  return [...fixed, ...pids];
+}
+
+function proc_pid_entries(vfs: Vfs, h: ProcHooks, t: Task, with_task_dir: boolean): ProcEntry[] {
+  const own = (e: ProcEntry): ProcEntry => ({ ...e, uid: t.uid, gid: t.gid });
+  const root = (): Path | number => t.fs?.root ?? -ENOENT;
+  const ents: ProcEntry[] = [
+    file("cmdline", () => mm_strings(h, t, 0)),
+    file("comm", () => t.comm + "\n", 0o644),
+    link("cwd", () => t.fs?.pwd ?? -ENOENT, () => (t.fs ? proc_path_text(vfs, t, t.fs.pwd) : -ENOENT)),
+    file("environ", () => mm_strings(h, t, 1), 0o400),
+    link("exe", () => t.exe || -ENOENT, () => t.exe || -ENOENT),
+    dir("fd", () => t.files.open_fds().map((fd) => link(String(fd),
+      () => { const f = t.files.get(fd); return f ? (f.path ?? -ENOENT) : -ENOENT; },
+      () => { const f = t.files.get(fd); return f ? proc_fd_text(vfs, t, f) : -ENOENT; })), 0o500),
+    file("maps", () => (h.maps ? h.maps(t) : "")),
+    file("mounts", () => { const r = root(); return typeof r === "number" ? "" : vfs.proc_mounts(r); }),
+    link("root", () => root(), () => { const r = root(); return typeof r === "number" ? r : proc_path_text(vfs, t, r); }),
+    file("stat", () => proc_pid_stat(h, t)),
+    file("status", () => proc_pid_status(h, t)),
+  ];
+  if (with_task_dir) {
+    ents.push(dir("task", () => t.group.filter((g) => g.state.kind === "running")
+      .map((g) => dir(String(g.pid), () => proc_pid_entries(vfs, h, g, false)))));
+  }
+  ents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return ents.map(own);
+}
+
+function proc_path_text(vfs: Vfs, t: Task, p: Path): string {
+  const root = t.fs?.root ?? vfs.root_path();
+  const r = vfs.d_path(root, p);
+  return (r.reachable ? "" : "(unreachable)") + r.name + (p.dentry.d_deleted ? " (deleted)" : "");
+}
+
+/** What /proc/<pid>/fd/N reads as (d_path, or the pseudo file system's dname). */
+export function proc_fd_text(vfs: Vfs, t: Task, f: File): string {
+  if (f.path) {
+    const d = f.path.dentry;
+    if (d.d_name.startsWith("memfd:") && d.d_deleted) return "/" + d.d_name + " (deleted)";
+    return proc_path_text(vfs, t, f.path);
+  }
+  const inode = f.inode;
+  if (inode && inode.i_sb.s_magic === 0x50495045) return `pipe:[${inode.i_ino}]`;
+  if (inode && inode.i_sb.s_magic === 0x09041934) return "anon_inode:[eventfd]";
+  return "/dev/console";
+}
+
+/** cmdline (which 0) or environ (which 1): the strings as the task's memory holds them. */
+function mm_strings(h: ProcHooks, t: Task, which: 0 | 1): Uint8Array {
+  const r = h.mm_args?.(t);
+  if (!r || !t.mm) return new Uint8Array(0);
+  const [start, end] = which === 0 ? [r[0], r[1]] : [r[2], r[3]];
+  if (end <= start) return new Uint8Array(0);
+  return h.kernel.machine.readUser(t.mm, start, Number(end - start)) ?? new Uint8Array(0);
+}
+
+const TASK_STATE = (t: Task): [string, string] => {
+  if (t.state.kind !== "running") return ["Z", "Z (zombie)"];
+  if (t.sleeping) return ["S", "S (sleeping)"];
+  return ["R", "R (running)"];
+};
+
+/** fs/proc/array.c proc_pid_status. */
+export function proc_pid_status(h: ProcHooks, t: Task): string {
+  const hex16 = (v: bigint): string => v.toString(16).padStart(16, "0");
+  const leader = t.group[0] ?? t;
+  const ppid = leader.parent ? leader.parent.tgid : 0;
+  const umask = (t.fs?.umask ?? 0o022).toString(8).padStart(4, "0");
+  const ids = (v: number): string => `${v}\t${v}\t${v}\t${v}`;
+  let s = `Name:\t${t.comm}\nUmask:\t${umask}\nState:\t${TASK_STATE(t)[1]}\n`;
+  s += `Tgid:\t${t.tgid}\nNgid:\t0\nPid:\t${t.pid}\nPPid:\t${ppid}\nTracerPid:\t0\n`;
+  s += `Uid:\t${ids(t.uid)}\nGid:\t${ids(t.gid)}\nFDSize:\t${t.files.max_fds()}\nGroups:\t \n`;
+  s += `NStgid:\t${t.tgid}\nNSpid:\t${t.pid}\nNSpgid:\t${t.pgrp_of()}\nNSsid:\t${leader.sid}\nKthread:\t0\n`;
+  s += h.status_mm ? h.status_mm(t) : "";
+  s += `Threads:\t${t.group.filter((g) => g.state.kind === "running").length}\n`;
+  s += `SigQ:\t0/${h.kernel.max_threads() >> 1}\n`;
+  s += `SigPnd:\t${hex16(0n)}\nShdPnd:\t${hex16(0n)}\nSigBlk:\t${hex16(BigInt.asUintN(64, t.blocked))}\n`;
+  s += `SigIgn:\t${hex16(0n)}\nSigCgt:\t${hex16(0n)}\n`;
+  const cap = t.uid === 0 ? "000001ffffffffff" : hex16(0n);
+  s += `CapInh:\t${hex16(0n)}\nCapPrm:\t${cap}\nCapEff:\t${cap}\nCapBnd:\t000001ffffffffff\nCapAmb:\t${hex16(0n)}\n`;
+  s += "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n";
+  s += "Speculation_Store_Bypass:\tunknown\nSpeculationIndirectBranch:\tunknown\n";
+  s += "Cpus_allowed:\t1\nCpus_allowed_list:\t0\nMems_allowed:\t1\nMems_allowed_list:\t0\n";
+  s += "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n";
+  return s;
+}
+
+/** fs/proc/array.c do_task_stat: the 52 fields. */
+export function proc_pid_stat(h: ProcHooks, t: Task): string {
+  const leader = t.group[0] ?? t;
+  const ppid = leader.parent ? leader.parent.tgid : 0;
+  const mm = h.stat_mm?.(t) ?? { vsize: 0n, rss: 0n };
+  const threads = t.group.filter((g) => g.state.kind === "running").length;
+  const f = [
+    t.pid, `(${t.comm})`, TASK_STATE(t)[0], ppid, t.pgrp_of(), leader.sid, 0, -1, 0x400000,
+    0, 0, 0, 0, 0, 0, 0, 0, 20, 0, threads, 0, 0, mm.vsize, mm.rss, "18446744073709551615",
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, t.exit_signal, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  ];
+  return f.join(" ") + "\n";
+}
+
+function meminfo_default(k: Kernel): string {
+  const kb = (pages: number): string => String(pages * 4).padStart(8, " ") + " kB";
+  const total = Math.floor(k.params.mem_bytes / 4096);
+  const free = k.machine.nrFreePages();
+  return `MemTotal:       ${kb(total)}\nMemFree:        ${kb(free)}\nMemAvailable:   ${kb(free)}\n`;
+}
+
+/** arch/riscv/kernel/cpu.c c_show, for the one hart this machine has. */
+export function cpuinfo(): string {
+  const isa = "rv64imafdc_zicntr_zicsr_zifencei";
+  return `processor\t: 0\nhart\t\t: 0\nisa\t\t: ${isa}\nmmu\t\t: sv39\nmvendorid\t: 0x0\nmarchid\t\t: 0x0\nmimpid\t\t: 0x0\nhart isa\t: ${isa}\n\n`;
+}
