@@ -3,6 +3,9 @@
 // Errors come back as negative errno (in the unsigned value for u64-returning calls).
 
 import { page_alloc_init, nr_free, nr_frames } from "./mm/page_alloc";
+// Page-allocator fault injection (fail the nth allocation, or each with p/1000 under a seed)
+// and the DEBUG_VM free-list check, for tests.
+export { page_alloc_fail_nth, page_alloc_fail_prob, validate_free_lists } from "./mm/page_alloc";
 import { vma_init, validate_mm } from "./mm/vma";
 import { mmap_init, mm_alloc, exit_mmap, do_mmap, do_munmap, do_brk } from "./mm/mmap";
 import { do_mprotect } from "./mm/mprotect";

@@ -1,10 +1,12 @@
 // mm/mm_types.ts — struct mm_struct and struct vm_area_struct as raw-memory records.
 // Both live in boot-sized slabs of linear memory (no managed objects, STYLE.md §3).
 
-//   struct vm_area_struct, 64 bytes:
+//   struct vm_area_struct, 80 bytes:
 //    0 vm_start u64 | 8 vm_end u64 (exclusive) | 16 vm_pgoff u64 | 24 vm_flags u64
 //   32 vm_mm u32 | 36 vm_next u32 | 40 vm_prev u32 | 44 anon_vma u32 | 48 vm_file u32
 //   52 anon_name u32 | 56 reserved u64
+//   64 rb_parent_color u32 (parent vma | colour in bit 0, 1 = black) | 68 rb_left u32
+//   72 rb_right u32 | 76 rb_subtree_gap u32 (pages; the vma tree's augmentation, mm/vma_tree.ts)
 @unmanaged @final
 export class VmArea {
   vm_start: u64;
@@ -18,14 +20,19 @@ export class VmArea {
   vm_file: u32;
   anon_name: u32;
   reserved: u64;
+  rb_parent_color: u32;
+  rb_left: u32;
+  rb_right: u32;
+  rb_subtree_gap: u32;
 }
-export const VMA_SIZE: u32 = 64;
+export const VMA_SIZE: u32 = 80;
 
 //   struct mm_struct, 128 bytes:
 //    0 pgd u32 (pfn) | 4 map_count u32 | 8 mmap u32 (lowest vma) | 12 mm_users u32
 //   16 start_brk | 24 brk | 32 mmap_base | 40 start_stack | 48 total_vm (pages)
 //   56 stack_vm (pages) | 64 hiwater_vm (pages) | 72 rss_anon (pages) | 80 stack_rlimit (bytes)
-//   88 mmap_cache u32 (last found vma) | 92 id u32 | 96..127 reserved
+//   88 mmap_cache u32 (last found vma) | 92 id u32 | 96 mm_rb u32 (vma tree root)
+//  100 mmap_last u32 (highest vma) | 104..127 reserved
 @unmanaged @final
 export class MmStruct {
   pgd: u32;
@@ -43,7 +50,8 @@ export class MmStruct {
   stack_rlimit: u64;
   mmap_cache: u32;
   id: u32;
-  r0: u64;
+  mm_rb: u32;
+  mmap_last: u32;
   r1: u64;
   r2: u64;
   r3: u64;

@@ -18,8 +18,9 @@ import { pgd_alloc, free_pgtables } from "./pgtable";
 import {
   find_vma, find_vma_prev_of, vma_link, vma_unlink, vm_area_alloc, vm_area_free, vma_next,
   vma_prev, vma_first, vma_pages, split_vma, __split_vma, vma_can_merge_after, validate_mm,
-  sysctl_max_map_count,
+  sysctl_max_map_count, vma_set_range,
 } from "./vma";
+import { unmapped_area_topdown } from "./vma_tree";
 import { zap_page_range } from "./memory";
 import { tlb_mm, tlb_switch_mm } from "../arch/um/tlb";
 
@@ -79,25 +80,6 @@ export function find_vma_intersection(mm: MmStruct, start: u64, end: u64): VmAre
   return null;
 }
 
-/** unmapped_area_topdown: the highest len-byte gap below high that ends above low. */
-function unmapped_area_topdown(mm: MmStruct, len: u64, low: u64, high: u64): u64 {
-  let best: u64 = <u64>-ENOMEM;
-  let gap_start: u64 = 0;
-  let vma = vma_first(mm);
-  // Walk upward, remembering the last fitting gap: the list is singly sorted, and the highest
-  // fitting gap below high is the one Linux's top-down search returns.
-  while (true) {
-    let gap_end: u64 = vma == null ? TASK_SIZE : vm_start_gap(vma);
-    if (gap_end > high) gap_end = high;
-    const lo = gap_start > low ? gap_start : low;
-    if (gap_end >= lo + len && gap_end > lo) best = (gap_end - len) & PAGE_MASK;
-    if (vma == null || vma.vm_end >= high) break;
-    gap_start = vma.vm_end;
-    vma = vma_next(vma);
-  }
-  return best;
-}
-
 /** get_unmapped_area: place a len-byte mapping; a free page-aligned hint is honoured.
  *  Returns the address or -errno. Matches generic_get_unmapped_area_topdown(). */
 export function get_unmapped_area(mm: MmStruct, addr: u64, len: u64, flags: i32): u64 {
@@ -131,19 +113,20 @@ function vma_merge_new_range(mm: MmStruct, addr: u64, end: u64, flags: u64, pgof
   if (merge_prev && merge_next) {
     const p = changetype<VmArea>(prev);
     const n = changetype<VmArea>(next);
-    p.vm_end = n.vm_end;
+    const n_end = n.vm_end;
     vma_unlink(mm, n);
     vm_area_free(n);
+    vma_set_range(mm, p, p.vm_start, n_end, p.vm_pgoff);
     return p;
   }
   if (merge_prev) {
-    changetype<VmArea>(prev).vm_end = end;
-    return prev;
+    const p = changetype<VmArea>(prev);
+    vma_set_range(mm, p, p.vm_start, end, p.vm_pgoff);
+    return p;
   }
   if (merge_next) {
     const n = changetype<VmArea>(next);
-    n.vm_start = addr;
-    n.vm_pgoff = pgoff;
+    vma_set_range(mm, n, addr, n.vm_end, pgoff);
     return n;
   }
   return null;
@@ -280,8 +263,7 @@ export function expand_downwards(mm: MmStruct, vma: VmArea, addr: u64): i32 {
   }
   if (vma.vm_end - addr > mm.stack_rlimit) return -ENOMEM;
   const grow = (vma.vm_start - addr) >> PAGE_SHIFT;
-  vma.vm_start = addr;
-  vma.vm_pgoff -= grow;
+  vma_set_range(mm, vma, addr, vma.vm_end, vma.vm_pgoff - grow);
   mm.total_vm += grow;
   mm.stack_vm += grow;
   if (mm.total_vm > mm.hiwater_vm) mm.hiwater_vm = mm.total_vm;

@@ -1,15 +1,24 @@
 // mm/vma.ts — each mm's VMAs: lookup, link, split and merge.
-// Owns: the sorted, doubly linked list of an mm's vm_area_structs and map_count.
-// Invariants (validate_mm): sorted, non-overlapping, page aligned, non-empty, map_count == #vmas.
-// DIVERGES: a sorted list with a lookup cache instead of the maple tree, O(n) insert and gap
-// search; the O(log n) tree arrives with the mm core (issue 3). Merge follows mm/vma.c's
-// rules for anonymous memory: same flags, no file, contiguous pgoff, no VM_SPECIAL.
+// Owns: the sorted, doubly linked list of an mm's vm_area_structs (vm_next/vm_prev, mm.mmap),
+// map_count and the lookup cache; the tree that indexes the same vmas lives in mm/vma_tree.ts
+// and every link, unlink and range change here keeps both in step.
+// Invariants (validate_mm): sorted, non-overlapping, page aligned, non-empty, map_count == #vmas,
+// the tree's order == the list's order, red-black rules, gap augmentation bounds every hole.
+// Costs: find_vma, find_vma_prev_of, vma_link, vma_unlink, split: O(log n); vma_next/vma_prev
+// and vma_first: O(1). Nothing here allocates except vm_area_alloc (__split_vma's new vma).
+// Merge follows mm/vma.c's rules for anonymous memory: same flags, no file, contiguous
+// pgoff, no VM_SPECIAL. Range changes of a linked vma should go through vma_set_range (Linux:
+// vma_set_range + vma_iter_store) so the tree's gap bounds stay exact.
 
 import { ENOMEM } from "../include/errno";
 import { PAGE_SHIFT } from "../include/mman";
 import { VmArea, MmStruct, VMA_SIZE } from "./mm_types";
 import { kmem_cache_create, kmem_cache_zalloc, kmem_cache_free } from "./slab";
 import { DEBUG_VM } from "./debug_vm";
+import {
+  vma_tree_insert, vma_tree_erase, vma_tree_find, vma_tree_find_prev, vma_gap_propagate,
+  vma_tree_validate,
+} from "./vma_tree";
 
 export const DEFAULT_MAX_MAP_COUNT: u32 = 65530;
 export let sysctl_max_map_count: u32 = DEFAULT_MAX_MAP_COUNT;
@@ -45,42 +54,47 @@ export function vm_area_free(vma: VmArea): void {
   return (vma.vm_end - vma.vm_start) >> PAGE_SHIFT;
 }
 
-/** find_vma: the first vma with vm_end > addr, or null. Matches mm/mmap.c find_vma(). */
+/** find_vma: the first vma with vm_end > addr, or null. O(log n); O(1) when the one-entry cache
+ *  (the vma found, linked or placed last) is the answer. Matches mm/mmap.c find_vma(). */
 export function find_vma(mm: MmStruct, addr: u64): VmArea | null {
-  let p = <usize>mm.mmap_cache;
-  if (p != 0) {
-    const c = changetype<VmArea>(p);
-    if (c.vm_start <= addr && addr < c.vm_end) return c;
-    // Walks usually move forward from the cached vma; start there when it lies below addr.
-    if (c.vm_end > addr) p = <usize>mm.mmap;
-  } else {
-    p = <usize>mm.mmap;
-  }
-  while (p != 0) {
-    const vma = changetype<VmArea>(p);
-    if (vma.vm_end > addr) {
-      mm.mmap_cache = <u32>p;
+  const c = <usize>mm.mmap_cache;
+  if (c != 0) {
+    // c answers exactly when addr lies in c or in the hole below it.
+    const vma = changetype<VmArea>(c);
+    if (addr < vma.vm_end && (vma.vm_prev == 0 || changetype<VmArea>(<usize>vma.vm_prev).vm_end <= addr)) {
       return vma;
     }
-    p = <usize>vma.vm_next;
   }
-  return null;
+  const vma = vma_tree_find(mm, addr);
+  if (vma != null) mm.mmap_cache = changetype<u32>(vma);
+  return vma;
 }
 
-/** The last vma with vm_start < addr, or null: the would-be prev of a mapping at addr. */
+/** The last vma with vm_start < addr, or null: the would-be prev of a mapping at addr.
+ *  O(log n); O(1) when the cached vma or its vm_prev is the answer. Matches the vma_prev()
+ *  half of mm/mmap.c find_vma_prev(). */
 export function find_vma_prev_of(mm: MmStruct, addr: u64): VmArea | null {
-  const next = find_vma(mm, addr);
-  if (next == null) {
-    let p = <usize>mm.mmap;
-    if (p == 0) return null;
-    while (changetype<VmArea>(p).vm_next != 0) p = <usize>changetype<VmArea>(p).vm_next;
-    return changetype<VmArea>(p);
+  const c = <usize>mm.mmap_cache;
+  if (c != 0) {
+    const vma = changetype<VmArea>(c);
+    const next = <usize>vma.vm_next;
+    if (vma.vm_start < addr && (next == 0 || changetype<VmArea>(next).vm_start >= addr)) return vma;
+    const prev = <usize>vma.vm_prev;
+    if (vma.vm_start >= addr && (prev == 0 || changetype<VmArea>(prev).vm_start < addr)) {
+      return prev == 0 ? null : changetype<VmArea>(prev);
+    }
   }
-  if (next.vm_start < addr) return next;
-  return vma_prev(next);
+  return vma_tree_find_prev(mm, addr);
 }
 
-/** vma_link: put vma into the list after prev (null: at the head). */
+/** vma_last: the highest vma, or null. O(1). */
+@inline export function vma_last(mm: MmStruct): VmArea | null {
+  return mm.mmap_last == 0 ? null : changetype<VmArea>(<usize>mm.mmap_last);
+}
+
+/** vma_link: put vma into the list and the tree after prev (null: at the head).
+ *  Preconditions: vma's range is set and fits between prev and prev's successor.
+ *  O(log n); never fails. Matches mm/vma.c vma_link() without the allocation. */
 export function vma_link(mm: MmStruct, vma: VmArea, prev: VmArea | null): void {
   if (prev == null) {
     vma.vm_prev = 0;
@@ -93,18 +107,49 @@ export function vma_link(mm: MmStruct, vma: VmArea, prev: VmArea | null): void {
     if (prev.vm_next != 0) changetype<VmArea>(<usize>prev.vm_next).vm_prev = changetype<u32>(vma);
     prev.vm_next = changetype<u32>(vma);
   }
+  if (DEBUG_VM) assert(prev == null || prev.vm_end <= vma.vm_start, "vma_link overlaps prev");
+  if (DEBUG_VM) {
+    assert(vma.vm_next == 0 || vma.vm_end <= changetype<VmArea>(<usize>vma.vm_next).vm_start,
+      "vma_link overlaps next");
+  }
+  vma_tree_insert(mm, vma, prev);
+  if (vma.vm_next == 0) mm.mmap_last = changetype<u32>(vma);
+  // The next lookup is usually about the new vma (a fault in it, or its munmap).
+  mm.mmap_cache = changetype<u32>(vma);
   mm.map_count++;
 }
 
-/** vma_unlink: take vma out of the list; the caller frees it. */
+/** vma_unlink: take vma out of the list and the tree; the caller frees it. O(log n). */
 export function vma_unlink(mm: MmStruct, vma: VmArea): void {
+  const next = <usize>vma.vm_next;
   if (vma.vm_prev != 0) changetype<VmArea>(<usize>vma.vm_prev).vm_next = vma.vm_next;
   else mm.mmap = vma.vm_next;
-  if (vma.vm_next != 0) changetype<VmArea>(<usize>vma.vm_next).vm_prev = vma.vm_prev;
+  if (next != 0) changetype<VmArea>(next).vm_prev = vma.vm_prev;
+  else mm.mmap_last = vma.vm_prev;
   if (mm.mmap_cache == changetype<u32>(vma)) mm.mmap_cache = 0;
+  // The hole below the successor grew over vma's range and hole: propagate it first, and the
+  // erase's climb then usually stops at once (vma's own gap no longer decides any bound).
+  vma_gap_propagate(next);
+  vma_tree_erase(mm, vma);
   mm.map_count--;
   vma.vm_next = 0;
   vma.vm_prev = 0;
+}
+
+/** vma_set_range: move a linked vma's bounds and pgoff, keeping the tree's gaps exact.
+ *  Preconditions: start < end, both page aligned; [start, end) overlaps no other vma.
+ *  Matches mm/vma.h vma_set_range() followed by vma_iter_store(). */
+export function vma_set_range(mm: MmStruct, vma: VmArea, start: u64, end: u64, pgoff: u64): void {
+  if (DEBUG_VM) assert(start < end && (start & 4095) == 0 && (end & 4095) == 0, "bad vma range");
+  if (DEBUG_VM) {
+    assert(vma.vm_prev == 0 || changetype<VmArea>(<usize>vma.vm_prev).vm_end <= start, "range overlaps prev");
+    assert(vma.vm_next == 0 || changetype<VmArea>(<usize>vma.vm_next).vm_start >= end, "range overlaps next");
+  }
+  vma.vm_start = start;
+  vma.vm_end = end;
+  vma.vm_pgoff = pgoff;
+  vma_gap_propagate(changetype<usize>(vma));
+  vma_gap_propagate(<usize>vma.vm_next);
 }
 
 /** __split_vma: cut vma at addr; the new vma takes [vm_start, addr) when new_below, else
@@ -150,7 +195,9 @@ export function vma_can_merge_after(a: VmArea, flags: u64, file: u32, pgoff: u64
   return a.vm_pgoff + vma_pages(a) == pgoff;
 }
 
-/** validate_mm: DEBUG_VM walk of the whole list. */
+/** validate_mm: DEBUG_VM walk of the whole list, then of the tree against it. The gap bounds
+ *  are checked as upper bounds: callers that still move a vma's bounds in place (shrinking a
+ *  hole) leave them stale but safe (see mm/vma_tree.ts). */
 export function validate_mm(mm: MmStruct): void {
   if (!DEBUG_VM) return;
   let count: u32 = 0;
@@ -165,8 +212,24 @@ export function validate_mm(mm: MmStruct): void {
     assert((vma.vm_end & 4095) == 0, "vm_end not page aligned");
     assert(vma.vm_start < vma.vm_end, "empty vma left in the list");
     assert(<usize>vma.vm_prev == prev, "vm_prev link broken");
+    assert(vma.vm_mm == changetype<u32>(mm), "vma of another mm in the list");
     prev_end = vma.vm_end;
     prev = p;
   }
   assert(count == mm.map_count, "map_count disagrees with the list");
+  assert(<usize>mm.mmap_last == prev, "mmap_last is not the last vma");
+  if (mm.mmap_cache != 0) {
+    // The cache must name a linked vma: find it through the tree.
+    const c = changetype<VmArea>(<usize>mm.mmap_cache);
+    assert(vma_tree_find(mm, c.vm_start) == c, "mmap_cache names an unlinked vma");
+  }
+  vma_tree_validate(mm, true);
+}
+
+/** validate_mm_exact: validate_mm, and every gap bound equal to what it covers (for tests
+ *  whose every range change went through vma_set_range). */
+export function validate_mm_exact(mm: MmStruct): void {
+  if (!DEBUG_VM) return;
+  validate_mm(mm);
+  vma_tree_validate(mm, true);
 }

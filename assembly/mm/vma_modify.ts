@@ -5,7 +5,7 @@
 // needs no allocation; here the split comes first. The final layout is the same.
 
 import { MmStruct, VmArea } from "./mm_types";
-import { vma_prev, vma_next, vma_unlink, vm_area_free, split_vma, vma_can_merge_after } from "./vma";
+import { vma_prev, vma_next, vma_unlink, vm_area_free, split_vma, vma_can_merge_after, vma_set_range } from "./vma";
 
 /** Merge vma into prev and/or next where they became identical. Returns the vma that now
  *  covers vma's range. */
@@ -13,17 +13,19 @@ export function vma_merge_neighbours(mm: MmStruct, vma: VmArea): VmArea {
   const prev = vma_prev(vma);
   if (prev != null && prev.vm_end == vma.vm_start && vma.anon_name == 0 &&
       vma_can_merge_after(prev, vma.vm_flags, vma.vm_file, vma.vm_pgoff)) {
-    prev.vm_end = vma.vm_end;
+    const end = vma.vm_end;
     vma_unlink(mm, vma);
     vm_area_free(vma);
+    vma_set_range(mm, prev, prev.vm_start, end, prev.vm_pgoff);
     vma = prev;
   }
   const next = vma_next(vma);
   if (next != null && next.vm_start == vma.vm_end && next.anon_name == 0 &&
       vma_can_merge_after(vma, next.vm_flags, next.vm_file, next.vm_pgoff)) {
-    vma.vm_end = next.vm_end;
+    const end = next.vm_end;
     vma_unlink(mm, next);
     vm_area_free(next);
+    vma_set_range(mm, vma, vma.vm_start, end, vma.vm_pgoff);
   }
   return vma;
 }
