@@ -7,6 +7,12 @@
 # Sources → images (one static riscv64 ELF per C file, named after the file):
 #   userland/src/tests/<name>.c → userland/images/tests/<name>
 #   bench/cpu/<name>.c          → userland/images/bench/<name>
+# and the default guest image (see userland/README.md), one program per directory:
+#   userland/src/init/*.c       → userland/images/rootfs/init
+#   userland/src/sh/*.c         → userland/images/rootfs/bin/sh
+#   userland/src/tools/*.c      → userland/images/rootfs/bin/umbox, plus bin/<tool> → umbox
+#   userland/src/rootfs/...     → copied as is (etc/rc, etc/passwd, etc/group)
+#   rootfs + mkcpio.mjs         → userland/images/initramfs.cpio (newc, packed by node)
 #
 # The images are committed so that a machine without the cross compiler can still run them.
 # They must be reproducible: the same sources, this script and the same toolchain give the
@@ -49,6 +55,55 @@ list_sources() {
 	for f in bench/cpu/*.c; do [ -e "$f" ] && echo "bench $f"; done | sort
 }
 
+# The default image. Tools are every tools/*.c except the dispatcher and the shared helpers.
+rootfs_programs=("init userland/src/init" "bin/sh userland/src/sh" "bin/umbox userland/src/tools")
+rootfs_dirs=(--dir dev:0755 --dir proc:0555 --dir root:0700 --dir sys:0555 --dir tmp:1777
+	--cnod dev/console:0600:5:1)
+
+list_tools() {
+	local f
+	for f in userland/src/tools/*.c; do
+		f="$(basename "$f" .c)"
+		case "$f" in main | common) ;; *) echo "$f" ;; esac
+	done | sort
+}
+
+# One line per file the default image is built from, sorted.
+list_rootfs_sources() {
+	{
+		echo userland/mkcpio.mjs
+		find userland/src/init userland/src/sh userland/src/tools userland/src/rootfs -type f
+	} | sort
+}
+
+# build_rootfs OUTDIR: the guest tree in OUTDIR/rootfs and its archive OUTDIR/initramfs.cpio.
+build_rootfs() {
+	local out="$1" entry dst dir name tool
+	rm -rf "$out/rootfs"
+	mkdir -p "$out/rootfs/bin"
+	for entry in "${rootfs_programs[@]}"; do
+		dst="${entry%% *}"
+		dir="${entry#* }"
+		name="$(basename "$dst")"
+		# shellcheck disable=SC2046 # the sorted source list is meant to split into arguments
+		"$cc" "${cflags[@]}" "-frandom-seed=$name" -o "$out/rootfs/$dst" \
+			$(find "$dir" -name '*.c' | sort) "${ldflags[@]}"
+		"$strip" --strip-all "$out/rootfs/$dst"
+		chmod 755 "$out/rootfs/$dst"
+	done
+	for tool in $(list_tools); do
+		ln -s umbox "$out/rootfs/bin/$tool"
+	done
+	cp -R userland/src/rootfs/. "$out/rootfs/"
+	SOURCE_DATE_EPOCH="$SOURCE_DATE_EPOCH" node userland/mkcpio.mjs "$out/rootfs" \
+		"$out/initramfs.cpio" "${rootfs_dirs[@]}"
+}
+
+# rootfs_images: the default image's files, relative to userland/images, sorted.
+rootfs_images() {
+	(cd "$1" && find rootfs -type f && echo initramfs.cpio) | sort
+}
+
 toolchain_id() {
 	echo "$("$cc" --version | head -n 1); $("$strip" --version | head -n 1)"
 }
@@ -78,6 +133,13 @@ write_manifest() {
 		sha256sum "$src"
 		(cd "$dir" && sha256sum "$kind/$name") | sed "s|  |  userland/images/|"
 	done < <(list_sources | sort)
+	list_rootfs_sources | while read -r src; do sha256sum "$src"; done
+	rootfs_images "$dir" | while read -r name; do
+		(cd "$dir" && sha256sum "$name") | sed "s|  |  userland/images/|"
+	done
+	# Symbolic links have no content to hash; list them so a missing one is noticed.
+	(cd "$dir" && find rootfs -type l | sort | while read -r l; do
+		echo "symlink userland/images/$l -> $(readlink "$l")"; done)
 }
 
 # check_manifest: the committed images and sources must still hash to what MANIFEST says.
@@ -93,10 +155,20 @@ check_manifest() {
 	expected_files="$(grep -E '^[0-9a-f]{64}  ' "$manifest" | sed 's/^[0-9a-f]*  //' | sort)"
 	actual_files="$( { echo userland/build.sh; list_sources | while read -r kind src; do
 		echo "$src"; echo "userland/images/$kind/$(basename "$src" .c)"; done;
+		list_rootfs_sources;
 		find userland/images -type f ! -name MANIFEST ! -name '.*'; } | sort -u)"
 	if [ "$expected_files" != "$actual_files" ]; then
 		echo "files not matching the manifest (added, removed or renamed):" >&2
 		diff <(echo "$expected_files") <(echo "$actual_files") | grep '^[<>]' >&2 || true
+		bad=1
+	fi
+	local expected_links actual_links
+	expected_links="$(grep '^symlink ' "$manifest" || true)"
+	actual_links="$(find userland/images/rootfs -type l 2>/dev/null | sort | while read -r l; do
+		echo "symlink $l -> $(readlink "$l")"; done)"
+	if [ "$expected_links" != "$actual_links" ]; then
+		echo "symbolic links in userland/images/rootfs do not match the manifest:" >&2
+		diff <(echo "$expected_links") <(echo "$actual_links") | grep '^[<>]' >&2 || true
 		bad=1
 	fi
 	if [ "$bad" != 0 ]; then
@@ -131,13 +203,27 @@ check() {
 			differ+=("userland/images/$kind/$name")
 		fi
 	done < <(list_sources | sort)
+	if ! command -v node >/dev/null 2>&1; then
+		echo "skipped: the default image needs node to pack initramfs.cpio"
+	else
+		build_rootfs "$tmp"
+		while read -r name; do
+			if ! cmp -s "$tmp/$name" "userland/images/$name"; then
+				differ+=("userland/images/$name")
+			fi
+		done < <(rootfs_images "$tmp")
+		if ! diff -r --no-dereference "$tmp/rootfs" userland/images/rootfs >/dev/null 2>&1; then
+			differ+=("userland/images/rootfs (tree differs)")
+		fi
+	fi
 	if [ ${#differ[@]} -gt 0 ]; then
 		echo "userland/build.sh --check: FAILED: rebuilt images differ from the committed ones:" >&2
 		printf '  %s\n' "${differ[@]}" >&2
 		echo "run userland/build.sh and commit userland/images (or find the nondeterminism)" >&2
 		exit 1
 	fi
-	echo "userland/build.sh --check: ok ($(list_sources | wc -l) images reproduce byte for byte)"
+	echo "userland/build.sh --check: ok ($(list_sources | wc -l) images and the default image" \
+		"reproduce byte for byte)"
 }
 
 build() {
@@ -145,14 +231,20 @@ build() {
 		echo "userland/build.sh: $cc not installed (apt-get install gcc-riscv64-linux-gnu)" >&2
 		exit 1
 	fi
+	if ! command -v node >/dev/null 2>&1; then
+		echo "userland/build.sh: node not installed (it packs initramfs.cpio)" >&2
+		exit 1
+	fi
 	tmp="$(mktemp -d)"
 	build_all "$tmp"
+	build_rootfs "$tmp"
 	# Replace whole directories so images of deleted sources disappear too.
-	rm -rf userland/images/tests userland/images/bench
+	rm -rf userland/images/tests userland/images/bench userland/images/rootfs
 	mkdir -p userland/images
-	cp -a "$tmp/tests" "$tmp/bench" userland/images/
+	cp -a "$tmp/tests" "$tmp/bench" "$tmp/rootfs" "$tmp/initramfs.cpio" userland/images/
 	write_manifest userland/images > "$manifest"
-	echo "built $(list_sources | wc -l) images into userland/images (see $manifest)"
+	echo "built $(list_sources | wc -l) images and the default image into userland/images" \
+		"(see $manifest)"
 }
 
 case "${1:-}" in
