@@ -124,6 +124,15 @@ export class Kernel {
     return task.state;
   }
 
+  /** Set when a task asked the machine to stop (reboot(2)), with what it asked for. */
+  halted: string | null = null;
+
+  /** reboot(POWER_OFF, HALT, RESTART): every task dies and the host ends the run. */
+  power_off(how: string): void {
+    this.halted = how;
+    this.kill_all();
+  }
+
   /** Kill every task still running (the machine is going down). */
   kill_all(): void {
     for (const t of [...this.tasks.values()]) {

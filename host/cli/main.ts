@@ -1,5 +1,6 @@
 // host/cli/main.ts — the `umwasm` command: wires the host port, the core and the kernel.
 import { runCommand } from "./commands/run";
+import { bootCommand } from "./commands/boot";
 import { kunitCommand } from "./commands/kunit";
 import { selftestCommand } from "./commands/selftest";
 import { UsageError } from "./options";
@@ -8,14 +9,14 @@ const USAGE = `usage: umwasm <command> [options]
 
 commands:
   run [options] <elf> [args...]   run a static riscv64 Linux program
-  boot                            boot the default image to a shell (not available yet)
+  boot [options] [kernel args...] boot the default image to a shell ('umwasm boot --help')
   kunit run|parse [options]       run the in-kernel KUnit suites, or parse a KTAP log
   selftest [names...]             KUnit suites and guest kselftest programs in one report
   help                            show this help
 
 Run 'umwasm run --help' for the options of run.`;
 
-function main(argv: string[]): number {
+function main(argv: string[]): number | Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case "run":
@@ -25,10 +26,7 @@ function main(argv: string[]): number {
     case "selftest":
       return selftestCommand(rest);
     case "boot":
-      // Booting to a shell needs processes, a VFS and a tty (issue 5); say so plainly.
-      process.stderr.write("umwasm boot: not available yet: booting the default image to a shell arrives with\n" +
-        "processes, files and the console tty. Use 'umwasm run <elf>' to run a static riscv64 program.\n");
-      return 1;
+      return bootCommand(rest);
     case undefined:
     case "help":
     case "--help":
@@ -40,13 +38,19 @@ function main(argv: string[]): number {
   }
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (e) {
+function fail(e: unknown): void {
   if (e instanceof UsageError) {
     process.stderr.write(`umwasm: ${e.message}\n`);
     process.exitCode = 2;
   } else {
     throw e;
   }
+}
+
+try {
+  const r = main(process.argv.slice(2));
+  if (typeof r === "number") process.exitCode = r;
+  else r.then((status) => process.exit(status), fail);
+} catch (e) {
+  fail(e);
 }

@@ -145,6 +145,20 @@ export const task_syscalls: Record<string, SyscallHandler> = {
     });
   },
   futex: sys_futex,
+  reboot: (k, t, a) => {
+    // kernel/reboot.c: the magic numbers first, then the privilege, then the command.
+    const [m1, m2, cmd] = [uint(a[0]), uint(a[1]), uint(a[2])];
+    if (m1 !== 0xfee1dead || ![672274793, 85072278, 369367448, 537993216].includes(m2)) return -EINVAL;
+    if (t.uid !== 0) return -EPERM;
+    switch (cmd) {
+      case 0x4321fedc: case 0xcdef0123: case 0x01234567:
+        // POWER_OFF, HALT, RESTART: the machine stops (a restart is a stop for the host too).
+        k.power_off(cmd === 0x01234567 ? "restart" : cmd === 0xcdef0123 ? "halt" : "power off");
+        return NORETURN;
+      case 0x89abcdef: case 0: return 0; // CAD_ON, CAD_OFF
+    }
+    return -EINVAL;
+  },
   setpgid: (k, t, a) => {
     const pid = int(a[0]) || t.pid;
     const pgid = int(a[1]) || pid;

@@ -178,6 +178,11 @@ export class Tty implements FileOps {
   }
 
   // --- output --------------------------------------------------------------------------
+  /** Kernel messages (printk) go out like any write, through OPOST. */
+  print(text: string): void {
+    this.out(new TextEncoder().encode(text));
+  }
+
   private out(bytes: Uint8Array): void {
     const t = this.termios;
     if (!(t.c_oflag & OPOST) || !(t.c_oflag & ONLCR) || !bytes.includes(10)) {
