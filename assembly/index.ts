@@ -12,7 +12,9 @@ import { do_mprotect } from "./mm/mprotect";
 import { dup_mmap } from "./mm/fork";
 import { do_madvise } from "./mm/madvise";
 import { do_mlock, do_munlock, do_mlockall, do_mincore, do_msync } from "./mm/mlock";
-import { MmStruct, mm_types_check } from "./mm/mm_types";
+import { MmStruct, VmArea, mm_types_check } from "./mm/mm_types";
+import { find_vma, vma_next } from "./mm/vma";
+import { pte_offset_map, pte_present, pmd_addr_end } from "./mm/pgtable";
 import { tlb_init, tlb_switch_mm, tlb_mm } from "./arch/um/tlb";
 import { decode_cache_init } from "./arch/um/decode_cache";
 import { cpu_init, cpu_run as __cpu_run } from "./arch/um/cpu";
@@ -125,6 +127,43 @@ export function mm_set_stack_rlimit(mm: u32, bytes: u64): void {
 }
 export function mm_validate(mm: u32): void {
   validate_mm(changetype<MmStruct>(<usize>mm));
+}
+
+/** The vmas of mm from the first ending above from, as 40-byte records in the bounce buffer:
+ *  vm_start, vm_end, vm_flags, vm_pgoff (u64 each) and rss (pages present, u64).
+ *  Returns how many were written; call again from the last vm_end for more. */
+export function mm_vma_dump(mm: u32, from: u64): u32 {
+  const m = changetype<MmStruct>(<usize>mm);
+  let v = find_vma(m, from);
+  let n: u32 = 0;
+  while (v != null && (n + 1) * 40 <= BOUNCE_SIZE) {
+    const vma = changetype<VmArea>(v);
+    const r = bounce + <usize>n * 40;
+    store<u64>(r, vma.vm_start, 0);
+    store<u64>(r, vma.vm_end, 8);
+    store<u64>(r, vma.vm_flags, 16);
+    store<u64>(r, vma.vm_pgoff, 24);
+    store<u64>(r, vma_rss(m, vma), 32);
+    n++;
+    v = vma_next(vma);
+  }
+  return n;
+}
+
+/** Pages of vma with a present PTE (what /proc/pid/smaps calls Rss, in pages). */
+function vma_rss(mm: MmStruct, vma: VmArea): u64 {
+  let n: u64 = 0;
+  let a = vma.vm_start;
+  while (a < vma.vm_end) {
+    const p = pte_offset_map(mm.pgd, a);
+    if (p == 0) {
+      a = pmd_addr_end(a); // no page table here: skip its 2 MiB
+      continue;
+    }
+    if (pte_present(load<u64>(p))) n++;
+    a += 4096;
+  }
+  return n;
 }
 
 /** Copy len (<= BOUNCE_SIZE) bytes of user memory at uaddr into the bounce buffer.

@@ -87,6 +87,9 @@ export function kernel_clone(k: Kernel, parent: Task, args: CloneArgs): number |
   child.sighand = f & CLONE_SIGHAND ? parent.sighand : parent.sighand.copy();
   child.blocked = parent.blocked;
   child.sigreturn_tramp = parent.sigreturn_tramp;
+  child.start_stack = parent.start_stack;
+  child.mm_args = parent.mm_args;
+  child.ctty = parent.ctty;
   // A new thread sharing the stack pointer's memory must not inherit an alternate stack.
   if (!((f & (CLONE_VM | CLONE_VFORK)) === CLONE_VM)) {
     child.sas_ss_sp = parent.sas_ss_sp;

@@ -9,6 +9,7 @@ import { Task, init_rlimits, RLIMIT_STACK, ExitState } from "./task";
 import { KernelRandom } from "./random";
 import { console_files } from "./fs/console";
 import { FsState } from "./fs/fs_kernel";
+import { proc_pid_maps, proc_status_mm, proc_stat_mm } from "./mm_proc";
 import { SYSCALL_NAMES } from "./syscalls/names";
 import { SyscallHandler, NORETURN } from "./syscalls/types";
 import { syscall_table } from "./syscalls/table";
@@ -61,6 +62,11 @@ export class Kernel {
     this.random = new KernelRandom(seed);
     this.fs = new FsState(this);
     this.fs.mount_defaults();
+    const hooks = this.fs.proc_hooks;
+    hooks.maps = (t) => proc_pid_maps(this, t);
+    hooks.status_mm = (t) => proc_status_mm(this, t);
+    hooks.stat_mm = (t) => (t.mm ? proc_stat_mm(this, t) : null);
+    hooks.mm_args = (t) => t.mm_args;
     // pipe_write's send_sig(SIGPIPE, current, 0).
     this.fs.send_sigpipe = (t) => send_sig_info(this, t, { signo: SIGPIPE, code: 0, pid: t.tgid, uid: t.uid });
     this.table = syscall_table();

@@ -126,6 +126,9 @@ export class Task {
   sigreturn_tramp = 0n;
   /** The file wait queues a syscall that returned -ERESTARTSYS sleeps on (fs/wait.ts). */
   blocked_on: Block | null = null;
+  /** mm->start_stack and [arg_start, arg_end, env_start, env_end] of the image (procfs). */
+  start_stack = 0n;
+  mm_args: [bigint, bigint, bigint, bigint] | null = null;
   /** The controlling terminal of our session. */
   ctty: Tty | null = null;
   /** Reaped: the zombie is gone from the task table. */

@@ -285,7 +285,8 @@ export function proc_pid_stat(h: ProcHooks, t: Task): string {
   const mm = h.stat_mm?.(t) ?? { vsize: 0n, rss: 0n };
   const threads = t.group.filter((g) => g.state.kind === "running").length;
   const f = [
-    t.pid, `(${t.comm})`, TASK_STATE(t)[0], ppid, t.pgrp_of(), leader.sid, 0, -1, 0x400000,
+    t.pid, `(${t.comm})`, TASK_STATE(t)[0], ppid, t.pgrp_of(), leader.sid,
+    t.ctty ? Number(t.ctty.rdev) : 0, t.ctty && t.ctty.pgrp ? t.ctty.pgrp : -1, 0x400000,
     0, 0, 0, 0, 0, 0, 0, 0, 20, 0, threads, 0, 0, mm.vsize, mm.rss, "18446744073709551615",
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, t.exit_signal, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
   ];

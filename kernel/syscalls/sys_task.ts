@@ -184,6 +184,7 @@ export const task_syscalls: Record<string, SyscallHandler> = {
     if (t.pgid === t.pid) return -EPERM;
     t.sid = t.pid;
     t.pgid = t.pid;
+    t.ctty = null; // a new session starts without a controlling terminal
     return t.pid;
   },
   getpid: (_k, t) => t.tgid,
