@@ -48,6 +48,21 @@ export function do_wait4(k: Kernel, t: Task, pid: number, status_addr: bigint, o
   if (candidates.length === 0) return -ECHILD;
   const zombie = candidates.find((c) => c.state.kind !== "running");
   if (!zombie) {
+    // wait_task_stopped / wait_task_continued: job control news, reported once each.
+    const stopped = options & WUNTRACED ? candidates.find((c) => c.stop_report !== 0) : undefined;
+    const cont = !stopped && options & WCONTINUED ? candidates.find((c) => c.cont_report) : undefined;
+    const c = stopped ?? cont;
+    if (c) {
+      const status = stopped ? ((c.stop_report & 0xff) << 8) | 0x7f : 0xffff;
+      if (status_addr !== 0n) {
+        const b = new Uint8Array(4);
+        new DataView(b.buffer).setInt32(0, status, true);
+        if (!k.machine.writeUser(t.mm, status_addr, b)) return -EFAULT;
+      }
+      if (stopped) c.stop_report = 0;
+      else c.cont_report = false;
+      return c.tgid;
+    }
     if (options & WNOHANG) return 0;
     return block(t.wait_chldexit);
   }

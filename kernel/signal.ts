@@ -125,12 +125,20 @@ export function send_sig_info(k: Kernel, t: Task, info: SigInfo): boolean {
   }
   if (sig === SIGCONT) {
     // Continue a stopped process at once; pending stop signals are discarded.
+    let was_stopped = false;
     for (const m of t.group) {
       m.pending = m.pending.filter((p) => sig_default(p.signo) !== "stop");
       if (m.stopped) {
+        was_stopped = true;
         m.stopped = false;
         k.wake_task(m);
       }
+    }
+    if (was_stopped) {
+      const leader = t.group[0];
+      leader.stop_report = 0;
+      leader.cont_report = true;
+      notify_parent_cldstop(k, leader, CLD_CONTINUED, SIGCONT);
     }
     if (act.handler === SIG_DFL || act.handler === SIG_IGN) return true;
   }
@@ -187,10 +195,11 @@ export function do_signal(k: Kernel, t: Task): void {
       const d = sig_default(sig);
       if (d === "ign" || d === "cont") continue;
       if (d === "stop") {
-        for (const m of t.group) {
-          m.stopped = true;
-          m.interrupted = false;
-        }
+        for (const m of t.group) m.stopped = true;
+        const leader = t.group[0];
+        leader.stop_report = sig;
+        leader.cont_report = false;
+        notify_parent_cldstop(k, leader, CLD_STOPPED, sig);
         return; // the scheduler parks stopped tasks until SIGCONT
       }
       k.do_group_exit(t, { kind: "signaled", signo: sig, core: d === "core" });
@@ -301,6 +310,21 @@ export function do_kill(k: Kernel, t: Task, pid: number, sig: number): number {
 }
 
 export { EFAULT };
+
+const CLD_STOPPED = 5;
+const CLD_CONTINUED = 6;
+
+/** do_notify_parent_cldstop: SIGCHLD (unless the parent set SA_NOCLDSTOP) and a wake-up of
+ *  the parent's wait4(), for a child that stopped or continued. */
+function notify_parent_cldstop(k: Kernel, leader: Task, code: number, sig: number): void {
+  const parent = leader.parent;
+  if (!parent || parent.state.kind !== "running") return;
+  const act = parent.sighand.action[SIGCHLD];
+  if (!(act.flags & SA_NOCLDSTOP)) {
+    send_group_sig(k, parent, { signo: SIGCHLD, code, pid: leader.tgid, uid: leader.uid, status: sig });
+  }
+  for (const g of parent.group) k.wake_up(g.wait_chldexit);
+}
 
 /** kill_pgrp: sig (from the kernel) to every process of process group pgid. */
 export function kill_pgrp(k: Kernel, pgid: number, sig: number): void {

@@ -120,6 +120,11 @@ export class Task {
   interrupted = false;
   /** Stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU until SIGCONT. */
   stopped = false;
+  /** Job control news for the parent's wait4 (kept on the group leader): the signal that
+   *  stopped the process, not yet reported (WUNTRACED), and a continue not yet reported
+   *  (WCONTINUED). */
+  stop_report = 0;
+  cont_report = false;
   sas_ss_sp = 0n;
   sas_ss_size = 0n;
   /** The rt_sigreturn trampoline exec mapped (riscv Linux points ra at the vDSO's). */

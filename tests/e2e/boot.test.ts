@@ -73,7 +73,7 @@ if (!tmux) console.log("tests/e2e/boot: tmux not installed (apt-get install tmux
     throw new Error(`screen never matched ${re}:\n${screen()}`);
   };
 
-  it("sees the window size, follows a resize, and interrupts sleep with Ctrl-C", () => {
+  it("sees the window size, follows a resize, interrupts with Ctrl-C, stops with Ctrl-Z", () => {
     spawnSync("tmux", ["kill-session", "-t", "umwtest"]);
     sh("new-session", "-d", "-s", "umwtest", "-x", "100", "-y", "30", `node ${CLI} boot quiet; echo EXIT=$?; sleep 60`);
     try {
@@ -89,6 +89,19 @@ if (!tmux) console.log("tests/e2e/boot: tmux not installed (apt-get install tmux
       sh("send-keys", "-t", "umwtest", "C-c");
       sh("send-keys", "-t", "umwtest", "echo status=$?", "Enter");
       waitFor(/^status=130$/m);
+      // Job control: Ctrl-Z stops the foreground job, bg resumes it, fg brings it back.
+      sh("send-keys", "-t", "umwtest", "sleep 50", "Enter");
+      sleep(500);
+      sh("send-keys", "-t", "umwtest", "C-z");
+      waitFor(/^\[1\]\+\s+Stopped\s+sleep 50$/m);
+      sh("send-keys", "-t", "umwtest", "bg", "Enter");
+      sh("send-keys", "-t", "umwtest", "jobs", "Enter");
+      waitFor(/^\[1\]\+\s+Running\s+sleep 50 &$/m);
+      sh("send-keys", "-t", "umwtest", "fg", "Enter");
+      sleep(500);
+      sh("send-keys", "-t", "umwtest", "C-c");
+      sh("send-keys", "-t", "umwtest", "echo fg=$?", "Enter");
+      waitFor(/^fg=130$/m);
       sh("send-keys", "-t", "umwtest", "exit", "Enter");
       waitFor(/^EXIT=0$/m);
     } finally {
