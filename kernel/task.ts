@@ -136,6 +136,8 @@ export class Task {
   mm_args: [bigint, bigint, bigint, bigint] | null = null;
   /** The controlling terminal of our session. */
   ctty: Tty | null = null;
+  /** CPU time (ns: one per retired instruction) of reaped children (RUSAGE_CHILDREN). */
+  children_cpu_ns = 0n;
   /** Reaped: the zombie is gone from the task table. */
   reaped = false;
 

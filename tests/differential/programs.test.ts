@@ -58,6 +58,7 @@ const PROGRAMS: Record<string, Program> = {
   exec: { args: [], status: 0, oracle: "native" },
   madvise: { args: [], status: 0, oracle: "native" },
   mlock: { args: [], status: 0, oracle: "native" },
+  sysmisc: { args: [], status: 0, oracle: "native" },
 };
 
 interface RunResult {
