@@ -170,10 +170,14 @@ export class Kernel {
     let left = SLICE_INSNS;
     t.need_resched = false;
     while (t.state.kind === "running" && !t.sleeping && !t.need_resched && left > 0) {
-      if (t.pending.length > 0 || t.interrupted) do_signal(this, t);
+      // A task a signal woke first runs its syscall again (its pc is on the ecall): what it
+      // waited for may have come too; only if it would sleep again is it interrupted.
+      if (t.resume_syscall) t.resume_syscall = false;
+      else if (t.pending.length > 0 || t.interrupted) do_signal(this, t);
       if (t.state.kind !== "running") break;
       if (t.stopped) {
-        t.sleeping = block(null); // parked until SIGCONT (send_sig_info wakes it)
+        // Parked until SIGCONT (send_sig_info wakes it); other signals wait for the continue.
+        t.sleeping = new Blocked(null, null, null, false);
         return;
       }
       const before = this.machine.instret(t.hart);
@@ -282,6 +286,7 @@ export class Kernel {
     const h = task.hart;
     const nr = Number(m.getX(h, 17));
     this.current = task;
+    task.no_restart = false;
     if (task.wake_result !== null) {
       // Restarted after a sleep whose waker decided the outcome.
       m.setX(h, 10, BigInt(task.wake_result));

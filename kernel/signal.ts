@@ -164,7 +164,10 @@ export function send_group_sig(k: Kernel, p: Task, info: SigInfo): boolean {
  *  first: what it was waiting for may have happened too (a child's exit comes with
  *  SIGCHLD), and only if it would sleep again is it interrupted (kernel.ts syscall()). */
 export function signal_wake_up(k: Kernel, t: Task): void {
-  if (t.sleeping && t.sleeping.interruptible) k.wake_task(t);
+  if (t.sleeping && t.sleeping.interruptible) {
+    t.resume_syscall = true;
+    k.wake_task(t);
+  }
 }
 
 /** The next deliverable signal of t, removed from its queue (lowest number first). */
@@ -221,7 +224,8 @@ function handle_signal(k: Kernel, t: Task, info: SigInfo, act: SigAction): void 
     t.interrupted = false;
     // The syscall sleeping at pc (wound back onto its ecall) returns -EINTR unless the
     // handler asks for a restart; sigsuspend always returns -EINTR, with its saved mask.
-    const restart = (act.flags & SA_RESTART) !== 0n && t.saved_sigmask === null;
+    const restart = (act.flags & SA_RESTART) !== 0n && t.saved_sigmask === null && !t.no_restart;
+    t.no_restart = false;
     if (!restart) {
       m.setX(h, 10, BigInt(-4));
       m.setPc(h, m.getPc(h) + 4n);

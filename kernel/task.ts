@@ -114,6 +114,10 @@ export class Task {
   sighand = new SigHand();
   blocked = 0n;
   pending: SigInfo[] = [];
+  /** Woken by a signal: the sleeping syscall runs again before the signal is looked at. */
+  resume_syscall = false;
+  /** The syscall sleeping now must not restart after a handler (select, poll). */
+  no_restart = false;
   /** rt_sigsuspend's caller mask, restored when its handler returns. */
   saved_sigmask: bigint | null = null;
   /** A signal woke this task from an interruptible syscall sleep (signal.ts). */

@@ -8,6 +8,7 @@ import { Inode, SuperBlock, inode_getattr } from "./vfs_types";
 import type { FileSystemType } from "./vfs_types";
 import type { Vfs } from "./vfs";
 import { Block, WaitQueue } from "./wait";
+import { POLLIN, POLLOUT } from "./file";
 import { File, FileOps, O_RDWR, O_NONBLOCK } from "./file";
 import { EAGAIN, EINVAL } from "../errno";
 
@@ -43,6 +44,13 @@ function ctx_of(file: File): EventfdCtx {
 }
 
 export const eventfd_fops: FileOps = {
+  poll(file: File) {
+    const ctx = ctx_of(file);
+    let mask = 0;
+    if (ctx.count > 0n) mask |= POLLIN;
+    if (ctx.count < ULLONG_MAX - 1n) mask |= POLLOUT;
+    return { mask, queues: [ctx.wqh] };
+  },
   read(file: File, max: number) {
     const ctx = ctx_of(file);
     if (max < 8) return -EINVAL;

@@ -7,7 +7,7 @@
 // files (pipes, eventfd, the host console) may carry an inode of a pseudo file system.
 // Blocking: read/write may return a Block (kernel/fs/wait.ts has the contract).
 
-import type { Block } from "./wait";
+import type { Block, WaitQueue } from "./wait";
 import type { Inode, Path } from "./vfs_types";
 
 export const S_IFMT = 0o170000;
@@ -66,6 +66,10 @@ export const FMODE_EXEC = 0x20;
 export const FMODE_ATOMIC_POS = 0x8000;
 export const FMODE_PATH = 0x4000;
 export const FMODE_CREATED = 0x100000;
+
+export const POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10,
+  POLLNVAL = 0x20, POLLRDNORM = 0x40, POLLWRNORM = 0x100;
+export const DEFAULT_POLLMASK = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 
 export const SEEK_SET = 0;
 export const SEEK_CUR = 1;
@@ -131,6 +135,9 @@ export interface FileOps {
   iterate?(file: File, emit: (e: DirEntry) => boolean): number;
   /** fallocate(mode, offset, len): 0 or -errno. */
   fallocate?(file: File, mode: number, offset: number, len: number): number;
+  /** f_op->poll: which POLL* events are ready now, and the queues a wake-up of which may
+   *  change that. Absent: always readable and writable (DEFAULT_POLLMASK). */
+  poll?(file: File): { mask: number; queues: WaitQueue[] };
   /** The last reference is gone (fput → __fput → f_op->release). */
   release?(file: File): void;
   getattr(file: File): Kstat;

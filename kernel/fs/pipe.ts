@@ -18,6 +18,8 @@ import { Inode, SuperBlock, inode_getattr } from "./vfs_types";
 import type { FileSystemType } from "./vfs_types";
 import type { Vfs } from "./vfs";
 import { Block, WaitQueue } from "./wait";
+import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, POLLHUP, POLLERR, FMODE_READ, FMODE_WRITE } from "./file";
+
 import { File, FileOps, IoctlAccess, O_RDONLY, O_WRONLY, O_RDWR, O_ACCMODE, O_NONBLOCK, O_DIRECT, S_IFIFO } from "./file";
 import { EAGAIN, EBUSY, EFAULT, EINVAL, ENXIO, EPERM, EPIPE, ENOTTY } from "../errno";
 
@@ -142,7 +144,23 @@ function pipe_ioctl(file: File, cmd: number, arg: bigint, io: IoctlAccess): numb
   return io.write(arg, b) ? 0 : -EFAULT;
 }
 
+/** pipe_poll (fs/pipe.c). */
+function pipe_poll(file: File): { mask: number; queues: WaitQueue[] } {
+  const pipe = pipe_info(file);
+  let mask = 0;
+  if (file.fmode & FMODE_READ) {
+    if (pipe.bufs.length > 0) mask |= POLLIN | POLLRDNORM;
+    if (pipe.writers === 0) mask |= POLLHUP;
+  }
+  if (file.fmode & FMODE_WRITE) {
+    if (pipe.bufs.length < pipe.max_usage) mask |= POLLOUT | POLLWRNORM;
+    if (pipe.readers === 0) mask |= POLLERR;
+  }
+  return { mask, queues: [pipe.rd_wait, pipe.wr_wait] };
+}
+
 export const pipefifo_fops: FileOps = {
+  poll: pipe_poll,
   read: (file, max) => pipe_read(file, max),
   write: (file, data) => pipe_write(file, data),
   ioctl: pipe_ioctl,

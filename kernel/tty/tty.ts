@@ -9,7 +9,7 @@
 
 import type { Kernel } from "../kernel";
 import type { File, FileOps, FilePos, IoctlAccess, Kstat } from "../fs/file";
-import { S_IFCHR } from "../fs/file";
+import { S_IFCHR, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, POLLHUP } from "../fs/file";
 import { Block, WaitQueue } from "../fs/wait";
 import { EFAULT, EINVAL, EIO, ENOTTY, EPERM, ERESTARTSYS_RETURN } from "./errors";
 import {
@@ -206,6 +206,14 @@ export class Tty implements FileOps {
     if (ignored) return sig === SIGTTIN ? -EIO : 0;
     kill_pgrp(this.k, t.pgrp_of(), sig);
     return ERESTARTSYS_RETURN;
+  }
+
+  /** n_tty_poll: readable with a line (or any byte in raw mode), at EOF or hang-up. */
+  poll(_file: File): { mask: number; queues: WaitQueue[] } {
+    let mask = POLLOUT | POLLWRNORM;
+    if (this.ready.length > 0 || this.eof_pending > 0) mask |= POLLIN | POLLRDNORM;
+    if (this.hangup) mask |= POLLIN | POLLRDNORM | POLLHUP;
+    return { mask, queues: [this.read_wait] };
   }
 
   read(file: File, max: number, _ppos: FilePos): Uint8Array | number | Block {

@@ -59,6 +59,7 @@ const PROGRAMS: Record<string, Program> = {
   madvise: { args: [], status: 0, oracle: "native" },
   mlock: { args: [], status: 0, oracle: "native" },
   sysmisc: { args: [], status: 0, oracle: "native" },
+  poll: { args: [], status: 0, oracle: "native" },
 };
 
 interface RunResult {
