@@ -142,7 +142,12 @@ export class Kernel {
   /** Kill every task still running (the machine is going down). */
   kill_all(): void {
     for (const t of [...this.tasks.values()]) {
-      if (t.state.kind === "running") this.do_exit(t, { kind: "signaled", signo: 9, core: false });
+      if (t.state.kind !== "running") continue;
+      try {
+        this.do_exit(t, { kind: "signaled", signo: 9, core: false });
+      } catch (e) {
+        this.oops(t, e);
+      }
     }
   }
 
@@ -364,6 +369,7 @@ export class Kernel {
     this.wake_task(task);
     const qi = this.runqueue.indexOf(task);
     if (qi >= 0) this.runqueue.splice(qi, 1);
+    if (task.robust_list !== 0n && task.mm) this.exit_robust_list(task);
     if (task.clear_child_tid !== 0n && task.mm) this.clear_child_tid(task);
     if (task.vfork_done) {
       this.wake_up(task.vfork_done);
@@ -419,6 +425,40 @@ export class Kernel {
       if (i >= 0) task.parent.children.splice(i, 1);
     }
     if (this.init === task) this.init = null;
+  }
+
+  /** exit_robust_list (kernel/futex/core.c): every robust futex the dying thread holds gets
+   *  FUTEX_OWNER_DIED and one waiter woken, so the next locker sees EOWNERDEAD. */
+  private exit_robust_list(task: Task): void {
+    const m = this.machine;
+    const u64 = (a: bigint): bigint | null => {
+      const b = m.readUser(task.mm, a, 8);
+      return b ? new DataView(b.buffer).getBigUint64(0, true) : null;
+    };
+    const head = task.robust_list;
+    const offset = u64(head + 8n);
+    const pending = u64(head + 16n);
+    if (offset === null || pending === null) return;
+    const off = BigInt.asIntN(64, offset);
+    const handle = (entry: bigint) => {
+      const addr = entry + off;
+      const w = m.readUser(task.mm, addr, 4);
+      if (!w) return;
+      const word = new DataView(w.buffer).getUint32(0, true);
+      if ((word & 0x3fffffff) !== task.pid) return; // FUTEX_TID_MASK: not ours
+      const next = ((word & 0x80000000) | 0x40000000) >>> 0; // keep FUTEX_WAITERS, set OWNER_DIED
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setUint32(0, next, true);
+      if (m.writeUser(task.mm, addr, b) && word & 0x80000000) this.futex.wake(this, task.mm, addr, 1, 0xffffffff);
+    };
+    // A bounded walk (ROBUST_LIST_LIMIT), skipping the entry that is mid-operation.
+    let entry = u64(head);
+    for (let i = 0; entry !== null && entry !== head && i < 2048; i++) {
+      const next = u64(entry);
+      if (entry !== pending) handle(entry);
+      entry = next;
+    }
+    if (pending !== 0n) handle(pending);
   }
 
   /** CLONE_CHILD_CLEARTID: zero the tid word and wake one futex waiter on it (pthread_join). */
