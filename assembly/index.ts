@@ -11,6 +11,7 @@ import { mmap_init, mm_alloc, exit_mmap, do_mmap, do_munmap, do_brk } from "./mm
 import { do_mprotect } from "./mm/mprotect";
 import { dup_mmap } from "./mm/fork";
 import { do_madvise } from "./mm/madvise";
+import { do_mremap } from "./mm/mremap";
 import { do_mlock, do_munlock, do_mlockall, do_mincore, do_msync } from "./mm/mlock";
 import { MmStruct, VmArea, mm_types_check } from "./mm/mm_types";
 import { find_vma, vma_next } from "./mm/vma";
@@ -112,6 +113,9 @@ export function sys_mincore(mm: u32, addr: u64, len: u64): i64 {
 }
 export function sys_msync(mm: u32, addr: u64, len: u64, flags: i32): i32 {
   return do_msync(changetype<MmStruct>(<usize>mm), addr, len, flags);
+}
+export function sys_mremap(mm: u32, addr: u64, old_len: u64, new_len: u64, flags: i32, new_addr: u64): u64 {
+  return do_mremap(changetype<MmStruct>(<usize>mm), addr, old_len, new_len, flags, new_addr);
 }
 export function sys_brk(mm: u32, brk: u64): u64 {
   return do_brk(changetype<MmStruct>(<usize>mm), brk);

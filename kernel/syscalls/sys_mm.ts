@@ -23,6 +23,7 @@ export const mm_syscalls: Record<string, SyscallHandler> = {
     return long(k.machine.core.sys_mmap(t.mm, addr, len, prot, flags) as bigint);
   },
   munmap: (k, t, a) => k.machine.core.sys_munmap(t.mm, a[0], a[1]),
+  mremap: (k, t, a) => long(k.machine.core.sys_mremap(t.mm, a[0], a[1], a[2], int(a[3]), a[4]) as bigint),
   madvise: (k, t, a) => k.machine.core.sys_madvise(t.mm, a[0], a[1], int(a[2])),
   mlock: (k, t, a) => k.machine.core.sys_mlock(t.mm, a[0], a[1], 0),
   mlock2: (k, t, a) => {
