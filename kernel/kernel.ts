@@ -292,6 +292,7 @@ export class Kernel {
     const nr = Number(m.getX(h, 17));
     this.current = task;
     task.no_restart = false;
+    task.sigwait_set = 0n;
     if (task.wake_result !== null) {
       // Restarted after a sleep whose waker decided the outcome.
       m.setX(h, 10, BigInt(task.wake_result));

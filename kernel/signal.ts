@@ -79,6 +79,8 @@ export interface SigInfo {
   uid?: number;
   addr?: bigint;
   status?: number;
+  /** si_value of sigqueue (SI_QUEUE and other user codes). */
+  value?: bigint;
 }
 
 type DefaultAction = "term" | "core" | "ign" | "stop" | "cont";
@@ -109,6 +111,7 @@ export function siginfo_bytes(info: SigInfo): Uint8Array {
     dv.setInt32(16, info.pid ?? 0, true);
     dv.setUint32(20, info.uid ?? 0, true);
     if (info.status !== undefined) dv.setInt32(24, info.status, true);
+    if (info.value !== undefined) dv.setBigUint64(24, info.value, true);
   }
   return b;
 }
@@ -149,6 +152,10 @@ export function send_sig_info(k: Kernel, t: Task, info: SigInfo): boolean {
   if (sig < SIGRTMIN && t.pending.some((p) => p.signo === sig)) return true;
   t.pending.push(info);
   if (!(t.blocked & sigmask(sig))) signal_wake_up(k, t);
+  else if (t.sigwait_set & sigmask(sig) && t.sleeping) {
+    t.resume_syscall = true;
+    k.wake_task(t); // rt_sigtimedwait takes it
+  }
   return true;
 }
 

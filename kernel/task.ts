@@ -114,6 +114,8 @@ export class Task {
   sighand = new SigHand();
   blocked = 0n;
   pending: SigInfo[] = [];
+  /** Signals rt_sigtimedwait waits for (they wake it although blocked). */
+  sigwait_set = 0n;
   /** Woken by a signal: the sleeping syscall runs again before the signal is looked at. */
   resume_syscall = false;
   /** The syscall sleeping now must not restart after a handler (select, poll). */

@@ -2,11 +2,13 @@
 // sigaltstack, kill, tkill, tgkill, rt_sigreturn: argument checks in Linux's order.
 import type { SyscallHandler } from "./types";
 import { NORETURN, int } from "./types";
-import { EINVAL, EFAULT, ESRCH, EPERM, ENOMEM } from "../errno";
+import { EINVAL, EFAULT, ESRCH, EPERM, ENOMEM, EAGAIN } from "../errno";
 import {
   valid_signal, sigmask, SIGKILL, SIGSTOP, SIG_IGN, SIG_DFL, sig_default, do_kill, send_sig_info,
-  sys_rt_sigreturn, SI_TKILL, SS_DISABLE, SS_ONSTACK, SS_AUTODISARM, MINSIGSTKSZ,
+  sys_rt_sigreturn, SI_TKILL, SS_DISABLE, SS_ONSTACK, SS_AUTODISARM, MINSIGSTKSZ, siginfo_bytes,
+  send_group_sig,
 } from "../signal";
+import { nr } from "./names";
 import { block } from "../sched";
 
 const SIG_BLOCK = 0;
@@ -140,6 +142,61 @@ export const signal_syscalls: Record<string, SyscallHandler> = {
     const target = k.tasks.get(tid);
     if (!target || target.state.kind !== "running") return -ESRCH;
     if (sig !== 0) send_sig_info(k, target, { signo: sig, code: SI_TKILL, pid: t.tgid, uid: t.uid });
+    return 0;
+  },
+
+  rt_sigtimedwait: (k, t, a) => {
+    if (a[3] !== SIGSET_SIZE) return -EINVAL;
+    const raw = k.machine.readUser(t.mm, a[0], 8);
+    if (!raw) return -EFAULT;
+    const set = new DataView(raw.buffer).getBigUint64(0, true) & ~UNBLOCKABLE;
+    // A pending signal of the set (blocked or not) is taken at once, lowest number first.
+    let best = -1;
+    for (let i = 0; i < t.pending.length; i++) {
+      const s = t.pending[i].signo;
+      if (set & sigmask(s) && (best < 0 || s < t.pending[best].signo)) best = i;
+    }
+    if (best >= 0) {
+      t.sigwait_set = 0n;
+      t.restart_block = null;
+      const info = t.pending.splice(best, 1)[0];
+      if (a[1] !== 0n && !k.machine.writeUser(t.mm, a[1], siginfo_bytes(info))) return -EFAULT;
+      return info.signo;
+    }
+    let deadline: bigint | null = null;
+    const rb = t.restart_block;
+    if (rb && rb.nr === nr("rt_sigtimedwait")) deadline = rb.deadline_ns;
+    else if (a[2] !== 0n) {
+      const ts = k.machine.readUser(t.mm, a[2], 16);
+      if (!ts) return -EFAULT;
+      const dv = new DataView(ts.buffer);
+      const sec = dv.getBigInt64(0, true), nsec = dv.getBigInt64(8, true);
+      if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) return -EINVAL;
+      deadline = k.port.monotonic_ns() + sec * 1_000_000_000n + nsec;
+      t.restart_block = { nr: nr("rt_sigtimedwait"), deadline_ns: deadline };
+    }
+    if (deadline !== null && k.port.monotonic_ns() >= deadline) {
+      t.restart_block = null;
+      t.sigwait_set = 0n;
+      return -EAGAIN;
+    }
+    // send_sig_info wakes us for a signal of the set even though we block it.
+    t.sigwait_set = set;
+    return block(null, deadline);
+  },
+
+  rt_sigqueueinfo: (k, t, a) => {
+    const [tgid, sig] = [int(a[0]), int(a[1])];
+    const raw = k.machine.readUser(t.mm, a[2], 128);
+    if (!raw) return -EFAULT;
+    const dv = new DataView(raw.buffer);
+    const code = dv.getInt32(8, true);
+    // Only the kernel may send SI_USER-like (>= 0) or SI_TKILL codes to another process.
+    if ((code >= 0 || code === SI_TKILL) && tgid !== t.tgid) return -EPERM;
+    if (!valid_signal(sig)) return -EINVAL;
+    const target = [...k.tasks.values()].find((p) => p.tgid === tgid && p.group[0] === p && p.state.kind === "running");
+    if (!target) return -ESRCH;
+    send_group_sig(k, target, { signo: sig, code, pid: dv.getInt32(16, true), uid: dv.getUint32(20, true), value: dv.getBigUint64(24, true) });
     return 0;
   },
 
