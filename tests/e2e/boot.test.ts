@@ -80,9 +80,12 @@ if (!tmux) console.log("tests/e2e/boot: tmux not installed (apt-get install tmux
       waitFor(/^#\s*$/m);
       sh("send-keys", "-t", "umwtest", "stty size", "Enter");
       waitFor(/^30 100$/m);
-      sh("resize-window", "-t", "umwtest", "-x", "120", "-y", "40");
+      // A SIGWINCH handler (a shell trap) fires when the terminal is resized.
+      sh("send-keys", "-t", "umwtest", "trap 'echo SIGWINCH: $(stty size)' WINCH", "Enter");
       sleep(300);
-      sh("send-keys", "-t", "umwtest", "stty size", "Enter");
+      sh("resize-window", "-t", "umwtest", "-x", "120", "-y", "40");
+      waitFor(/SIGWINCH: 40 120$/m); // after the prompt the handler interrupted
+      sh("send-keys", "-t", "umwtest", "trap - WINCH; stty size", "Enter");
       waitFor(/^40 120$/m);
       sh("send-keys", "-t", "umwtest", "sleep 100", "Enter");
       sleep(500);

@@ -559,7 +559,7 @@ static const struct {
 	{"export", bi_export, 1}, {"false", bi_false, 0}, {"fg", fg_builtin, 0},
 	{"jobs", jobs_builtin, 0}, {"kill", bi_kill, 0}, {"pwd", bi_pwd, 0}, {"read", bi_read, 0},
 	{"return", bi_return, 1}, {"set", bi_set, 1}, {"shift", bi_shift, 1},
-	{"source", bi_source, 1}, {"test", test_main, 0}, {"true", bi_true, 0},
+	{"source", bi_source, 1}, {"test", test_main, 0}, {"trap", bi_trap, 1}, {"true", bi_true, 0},
 	{"type", bi_type, 0}, {"umask", bi_umask, 0}, {"unset", bi_unset, 1},
 	{"wait", wait_builtin, 0},
 };

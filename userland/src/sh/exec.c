@@ -41,6 +41,8 @@ void sh_error(const char *fmt, ...)
 
 void sh_exit(int status)
 {
+	if (!sh.is_subshell)
+		run_exit_trap();
 	fflush(NULL);
 	if (sh.is_subshell)
 		_exit(status);
@@ -57,6 +59,7 @@ void child_reset_signals(void)
 	static const int sigs[] = {SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGCHLD, SIGPIPE};
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		signal(sigs[i], SIG_DFL);
+	trap_reset_child();
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

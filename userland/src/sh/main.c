@@ -98,6 +98,7 @@ static int read_line(struct str *acc, int is_tty)
 			if (errno == EINTR) {
 				if (sh.got_sigint)
 					return -1;
+				run_pending_traps();
 				continue;
 			}
 			return got ? 0 : 1;
@@ -157,6 +158,7 @@ static int repl(void)
 		int r;
 		if (sh.interactive)
 			jobs_reap(1);
+		run_pending_traps();
 		sh.got_sigint = 0;
 		prompt(acc.len ? "PS2" : "PS1");
 		r = read_line(&acc, is_tty);

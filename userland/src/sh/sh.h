@@ -191,6 +191,10 @@ extern struct shell sh;
 int exec_node(struct node *n, int flags);
 #define EX_ASYNC_CHILD 1 /* we are already a forked child: exec directly, don't fork */
 int exec_string(const char *src, const char *name); /* parse and run source text */
+int run_pending_traps(void);
+void run_exit_trap(void);
+void trap_reset_child(void);
+int bi_trap(int argc, char **argv);
 int exec_file(const char *path, int must_exist);
 void sh_exit(int status) __attribute__((noreturn));
 void sh_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
