@@ -41,7 +41,7 @@ function printk(k: Kernel, con: Tty, level: number, line: string): void {
 }
 
 export function start_kernel(k: Kernel, opts: BootOptions): Booted | string {
-  const con = new Tty(k, "console", 0x501n, (b) => k.port.console_write(1, b));
+  const con = new Tty(k, 0x501n, (b) => k.port.console_write(1, b));
   con.winsize = { ...opts.winsize };
   k.fs.vfs.register_chrdev(5, 0, con);
   k.fs.vfs.register_chrdev(5, 1, con);

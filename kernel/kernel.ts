@@ -19,7 +19,7 @@ import { ENOSYS, ENOENT } from "./errno";
 
 /** -ERESTARTSYS (include/linux/errno.h): kernel-internal, never seen by a guest. */
 const ERESTARTSYS = 512;
-import { WaitQueue, Blocked, block } from "./sched";
+import { WaitQueue, Blocked } from "./sched";
 import { do_signal, has_pending, send_group_sig, send_sig_info, SIGPIPE, sigmask, SIG_IGN, SIG_DFL, SIGCHLD, SA_NOCLDWAIT } from "./signal";
 
 const CLD_EXITED = 1;

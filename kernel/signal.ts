@@ -31,10 +31,6 @@ export const SA_ONSTACK = 0x08000000n;
 export const SA_RESTART = 0x10000000n;
 export const SA_NODEFER = 0x40000000n;
 export const SA_RESETHAND = 0x80000000n;
-/** The flags a riscv64 sigaction may carry (no SA_RESTORER on riscv). */
-const SA_KNOWN = SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | SA_RESTART | SA_NODEFER |
-  SA_RESETHAND | 0x04000000n /* SA_EXPOSE_TAGBITS */ | 0x00000400n /* SA_UNSUPPORTED */;
-
 export const SI_USER = 0;
 export const SI_TKILL = -6;
 export const SS_ONSTACK = 1;

@@ -12,14 +12,14 @@ import { Dentry, Inode, Mount, SuperBlock, new_encode_dev, MNT_READONLY, MNT_NOE
 import type { FileSystemType, Path } from "./vfs_types";
 import {
   File, FileOps, fmode_of, S_IFMT, S_IFREG, S_IFDIR, S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK, S_ISDIR, S_ISLNK,
-  S_ISREG, S_ISCHR, S_ISBLK, S_ISFIFO, S_ISSOCK, S_ISVTX, S_IALLUGO, S_ISUID, S_ISGID, S_IRWXUGO, O_CREAT,
-  O_EXCL, O_TRUNC, O_PATH, O_DIRECTORY, O_NOFOLLOW, O_ACCMODE, O_NOATIME, O_APPEND, O_LARGEFILE,
+  S_ISREG, S_ISCHR, S_ISBLK, S_ISFIFO, S_ISVTX, S_IALLUGO, S_ISUID, S_ISGID, S_IRWXUGO, O_CREAT,
+  O_EXCL, O_TRUNC, O_PATH, O_DIRECTORY, O_NOFOLLOW, O_NOATIME, O_LARGEFILE,
   O_NOCTTY, FMODE_CREATED, FMODE_PATH, O_CLOEXEC, __O_TMPFILE,
 } from "./file";
 import {
   Nameidata, WalkEnv, WalkStart, Cred, filename_lookup, filename_parentat, d_lookup, is_dir,
   LOOKUP_FOLLOW, LOOKUP_DIRECTORY, LAST_NORM, LAST_DOT, LAST_DOTDOT, LAST_ROOT, NAME_MAX, MAXSYMLINKS,
-  MAY_EXEC, MAY_WRITE, MAY_READ, MAY_APPEND, MAY_OPEN, ParentResult,
+  MAY_EXEC, MAY_WRITE, MAY_READ, MAY_OPEN, ParentResult,
 } from "./namei";
 import { empty_fops, shmem_setsize } from "./tmpfs";
 import { inode_getattr } from "./vfs_types";

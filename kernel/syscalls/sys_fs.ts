@@ -13,7 +13,7 @@ import type { Task } from "../task";
 import type { SyscallHandler } from "./types";
 import { int, uint, long } from "./types";
 import {
-  File, FilePos, DirEntry, O_ACCMODE, O_CLOEXEC, O_APPEND, O_NONBLOCK, O_DIRECT, O_NOATIME, FASYNC, O_PATH,
+  File, FilePos, DirEntry, O_CLOEXEC, O_APPEND, O_NONBLOCK, O_DIRECT, O_NOATIME, FASYNC,
   FMODE_READ, FMODE_WRITE, FMODE_PREAD, FMODE_PWRITE, FMODE_PATH, S_ISDIR, S_ISREG, S_ISFIFO,
 } from "../fs/file";
 import { cp_new_stat } from "../fs/stat";

@@ -48,7 +48,7 @@ export class Tty implements FileOps {
   /** The host has no more input (a pipe reached its end). */
   hangup = false;
 
-  constructor(private readonly k: Kernel, private readonly name: string, readonly rdev: bigint,
+  constructor(private readonly k: Kernel, readonly rdev: bigint,
               private readonly output: (bytes: Uint8Array) => void) {}
 
   // --- input from the host -------------------------------------------------------------
