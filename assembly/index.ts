@@ -7,6 +7,9 @@ import { page_alloc_init, nr_free, nr_frames } from "./mm/page_alloc";
 // and the DEBUG_VM free-list check, for tests.
 export { page_alloc_fail_nth, page_alloc_fail_prob, validate_free_lists } from "./mm/page_alloc";
 import { vma_init, validate_mm } from "./mm/vma";
+import { anon_vma_init } from "./mm/rmap";
+import { anon_name_init, anon_vma_name_len, anon_vma_name_str, anon_vma_name_alloc, anon_vma_name_put } from "./mm/anon_name";
+import { madvise_set_anon_name } from "./mm/madvise";
 import { mmap_init, mm_alloc, exit_mmap, do_mmap, do_munmap, do_brk } from "./mm/mmap";
 import { do_mprotect } from "./mm/mprotect";
 import { dup_mmap } from "./mm/fork";
@@ -37,6 +40,8 @@ export function core_init(nr_pages: u32): void {
   mm_types_check();
   page_alloc_init(nr_pages);
   vma_init(1 << 20);
+  anon_vma_init(1 << 20);
+  anon_name_init(1 << 16);
   mmap_init(1 << 16);
   tlb_init();
   decode_cache_init(2048);
@@ -183,4 +188,28 @@ export function user_write(mm: u32, uaddr: u64, len: u32): u32 {
 }
 export function user_strnlen(mm: u32, uaddr: u64, max: u32): i32 {
   return strnlen_user(changetype<MmStruct>(<usize>mm), uaddr, max);
+}
+
+/** prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len, name): name_len < 0 clears the name;
+ *  otherwise the name's bytes (checked by the caller: printable, no NUL, < 80) are in the
+ *  bounce buffer. Returns 0 or -errno. */
+export function sys_set_anon_vma_name(mm: u32, addr: u64, len: u64, name_len: i32): i32 {
+  let name: u32 = 0;
+  if (name_len >= 0) {
+    name = anon_vma_name_alloc(bounce, <u32>name_len);
+    if (name == 0) return -12; // ENOMEM, as prctl_set_vma() when the copy cannot be made
+  }
+  const err = madvise_set_anon_name(changetype<MmStruct>(<usize>mm), addr, len, name);
+  anon_vma_name_put(name);
+  return err;
+}
+
+/** The name of the vma containing addr ([anon:name] in maps), copied to the bounce buffer.
+ *  Returns its length, or -1 when the vma has none (or there is no vma at addr). */
+export function mm_vma_anon_name(mm: u32, addr: u64): i32 {
+  const vma = find_vma(changetype<MmStruct>(<usize>mm), addr);
+  if (vma == null || vma.vm_start > addr || vma.anon_name == 0) return -1;
+  const len = anon_vma_name_len(vma.anon_name);
+  memory.copy(bounce, anon_vma_name_str(vma.anon_name), len);
+  return <i32>len;
 }

@@ -3,13 +3,16 @@
 // is copied except VM_DONTCOPY ones; present anonymous pages become shared and read-only in
 // both mms (the first write in either copies or reuses them, mm/memory.c do_wp_page);
 // VM_WIPEONFORK vmas are copied empty. The parent's TLB loses its write entries.
-// DIVERGES: no anon_vma chains yet: a page's sharing is told by its refcount alone.
+// Each copied vma with pages gets an anon_vma of its own, a child of the parent vma's
+// (anon_vma_fork), which keeps it from merging with another's pages later.
+// DIVERGES: no reverse map: a page's sharing is told by its refcount alone.
 
 import { ENOMEM } from "../include/errno";
 import { PAGE_SIZE, VM_SHARED, VM_DONTCOPY, VM_WIPEONFORK } from "../include/mman";
 import { MmStruct, VmArea } from "./mm_types";
 import { mm_alloc, exit_mmap } from "./mmap";
-import { vm_area_alloc, vma_link, vma_first, vma_next, validate_mm } from "./vma";
+import { vm_area_dup, vm_area_free, vma_link, vma_first, vma_next, validate_mm } from "./vma";
+import { anon_vma_fork } from "./rmap";
 import {
   pte_offset_map, pte_alloc_map, pte_present, pte_pfn, pmd_addr_end, _PAGE_WRITE, _PAGE_SPECIAL,
 } from "./pgtable";
@@ -62,17 +65,19 @@ export function dup_mmap(oldmm: MmStruct): MmStruct | null {
   for (let v = vma_first(oldmm); v != null; v = vma_next(changetype<VmArea>(v))) {
     const src = changetype<VmArea>(v);
     if (src.vm_flags & VM_DONTCOPY) continue;
-    const n = vm_area_alloc(mm);
+    const n = vm_area_dup(src);
     if (n == null) {
       exit_mmap(mm);
       return null;
     }
-    n.vm_start = src.vm_start;
-    n.vm_end = src.vm_end;
-    n.vm_pgoff = src.vm_pgoff;
-    n.vm_flags = src.vm_flags;
-    n.vm_file = src.vm_file;
-    n.anon_name = src.anon_name;
+    n.vm_mm = changetype<u32>(mm);
+    // A wiped vma starts empty, as a fresh mapping: it needs no anon_vma (Linux: tmp->anon_vma
+    // = NULL for VM_WIPEONFORK).
+    if (!(src.vm_flags & VM_WIPEONFORK) && anon_vma_fork(n, src) != 0) {
+      vm_area_free(n);
+      exit_mmap(mm);
+      return null;
+    }
     vma_link(mm, n, prev);
     prev = n;
     mm.total_vm += (src.vm_end - src.vm_start) >> 12;

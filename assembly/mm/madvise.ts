@@ -8,7 +8,7 @@
 // or the old data, which callers must accept); COLD and PAGEOUT are accepted and do nothing
 // (there is no reclaim); MERGEABLE sets VM_MERGEABLE but nothing merges pages (no KSM).
 
-import { EINVAL, ENOMEM, EFAULT, EAGAIN } from "../include/errno";
+import { EINVAL, ENOMEM, EFAULT, EAGAIN, EBADF } from "../include/errno";
 import {
   PAGE_SIZE, PAGE_MASK, VM_SHARED, VM_LOCKED, VM_READ, VM_WRITE, VM_SEQ_READ, VM_RAND_READ,
   VM_DONTCOPY, VM_WIPEONFORK, VM_DONTDUMP, VM_HUGEPAGE, VM_NOHUGEPAGE, VM_MERGEABLE, VM_SPECIAL,
@@ -20,7 +20,8 @@ import {
 } from "../include/mman";
 import { MmStruct, VmArea } from "./mm_types";
 import { find_vma, vma_next, validate_mm } from "./vma";
-import { vma_modify_flags, vma_modify_err, vma_merge_neighbours } from "./vma_modify";
+import { vma_modify_flags, vma_modify_flags_name, vma_modify_err } from "./vma_modify";
+import { anon_vma_name_eq, anon_vma_name_get, anon_vma_name_put } from "./anon_name";
 import { zap_page_range, handle_mm_fault, FAULT_FLAG_WRITE, VM_FAULT_OOM } from "./memory";
 
 function madvise_behavior_valid(b: i32): bool {
@@ -96,9 +97,10 @@ function madvise_vma(mm: MmStruct, vma: VmArea, start: u64, end: u64, b: i32): i
   if (is_flag_advice(b)) {
     const f = advice_flags(vma, b);
     if (f < 0) return <i32>f;
+    if (<u64>f == vma.vm_flags) return 0;
     const v = vma_modify_flags(mm, vma, start, end, <u64>f);
     if (v == null) return vma_modify_err == -ENOMEM ? -EAGAIN : vma_modify_err;
-    vma_merge_neighbours(mm, v);
+    v.vm_flags = <u64>f;
     return 0;
   }
   switch (b) {
@@ -147,6 +149,65 @@ export function do_madvise(mm: MmStruct, start: u64, len_in: u64, b: i32): i32 {
     }
     const vend = v.vm_end < end ? v.vm_end : end;
     const err = madvise_vma(mm, v, addr, vend, b);
+    if (err != 0) {
+      validate_mm(mm);
+      return err;
+    }
+    addr = vend;
+  }
+  validate_mm(mm);
+  return unmapped;
+}
+
+/** replace_anon_vma_name: vma takes a reference on name (0: no name) and drops its old one.
+ *  Matches mm/madvise.c replace_anon_vma_name(). */
+function replace_anon_vma_name(vma: VmArea, name: u32): void {
+  const orig = vma.anon_name;
+  if (anon_vma_name_eq(orig, name)) return;
+  anon_vma_name_get(name);
+  vma.anon_name = name;
+  anon_vma_name_put(orig);
+}
+
+/** One vma's part of PR_SET_VMA_ANON_NAME: madvise_vma_anon_name() + madvise_update_vma(). */
+function madvise_vma_anon_name(mm: MmStruct, vma: VmArea, start: u64, end: u64, name: u32): i32 {
+  // Only anonymous memory (private or shared) can be named.
+  if (vma.vm_file != 0) return -EBADF;
+  if (anon_vma_name_eq(vma.anon_name, name)) return 0;
+  const v = vma_modify_flags_name(mm, vma, start, end, vma.vm_flags, name);
+  // A failed allocation is EAGAIN here, as for the other madvise advice.
+  if (v == null) return vma_modify_err == -ENOMEM ? -EAGAIN : vma_modify_err;
+  replace_anon_vma_name(v, name);
+  return 0;
+}
+
+/** madvise_set_anon_name: name the anonymous vmas of [start, start + len_in) (name 0 clears).
+ *  The caller keeps its reference on name. Returns 0 or -errno: -EINVAL for a bad range,
+ *  -ENOMEM when part of it is unmapped (the mapped parts are named all the same), -EBADF
+ *  for a file mapping, -EAGAIN when a split cannot allocate. Matches mm/madvise.c (6.18). */
+export function madvise_set_anon_name(mm: MmStruct, start: u64, len_in: u64, name: u32): i32 {
+  if (start & ~PAGE_MASK) return -EINVAL;
+  const len = (len_in + PAGE_SIZE - 1) & PAGE_MASK;
+  if (len_in != 0 && len == 0) return -EINVAL;
+  const end = start + len;
+  if (end < start) return -EINVAL;
+  if (end == start) return 0;
+  let unmapped: i32 = 0;
+  let addr = start;
+  while (addr < end) {
+    const vma = find_vma(mm, addr);
+    if (vma == null) {
+      unmapped = -ENOMEM;
+      break;
+    }
+    const v = changetype<VmArea>(vma);
+    if (v.vm_start > addr) {
+      unmapped = -ENOMEM;
+      addr = v.vm_start;
+      if (addr >= end) break;
+    }
+    const vend = v.vm_end < end ? v.vm_end : end;
+    const err = madvise_vma_anon_name(mm, v, addr, vend, name);
     if (err != 0) {
       validate_mm(mm);
       return err;

@@ -15,6 +15,7 @@ import {
   _PAGE_SPECIAL, pte_alloc_map, pte_offset_map, pte_present, pte_pfn, pfn_pte, pmd_addr_end,
 } from "./pgtable";
 import { VmArea, MmStruct } from "./mm_types";
+import { anon_vma_prepare } from "./rmap";
 import { flush_tlb_range } from "../arch/um/tlb";
 import { decode_cache_invalidate_pfn } from "../arch/um/decode_cache";
 
@@ -44,6 +45,8 @@ function do_anonymous_page(mm: MmStruct, vma: VmArea, ptep: usize, flags: u32): 
     store<u64>(ptep, pfn_pte(ZERO_PFN, (prot & ~_PAGE_WRITE) | _PAGE_SPECIAL | _PAGE_ACCESSED));
     return 0;
   }
+  // Private pages belong to an anon_vma (shared anonymous memory is shmem's in Linux).
+  if (!(vma.vm_flags & VM_SHARED) && anon_vma_prepare(vma) != 0) return VM_FAULT_OOM;
   const pfn = alloc_zeroed_page();
   if (pfn == 0) return VM_FAULT_OOM;
   page_set_flags(pfn, page_flags(pfn) | PG_anon);
@@ -62,6 +65,7 @@ function wp_page_reuse(ptep: usize, pte: u64): u32 {
 /** wp_page_copy: give this mm its own copy of a shared or zero page. */
 function wp_page_copy(mm: MmStruct, vma: VmArea, ptep: usize, pte: u64, addr: u64): u32 {
   const old = pte_pfn(pte);
+  if (anon_vma_prepare(vma) != 0) return VM_FAULT_OOM;
   const pfn = old == ZERO_PFN ? alloc_zeroed_page() : alloc_page();
   if (pfn == 0) return VM_FAULT_OOM;
   if (old != ZERO_PFN) memory.copy(pfn_to_host(pfn), pfn_to_host(old), <usize>PAGE_SIZE);

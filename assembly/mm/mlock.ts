@@ -9,7 +9,7 @@ import { EINVAL, ENOMEM } from "../include/errno";
 import { PAGE_SIZE, PAGE_MASK, VM_LOCKED, VM_LOCKONFAULT, VM_SPECIAL, VM_READ, VM_WRITE } from "../include/mman";
 import { MmStruct, VmArea } from "./mm_types";
 import { find_vma, vma_first, vma_next, validate_mm } from "./vma";
-import { vma_modify_flags, vma_modify_err, vma_merge_neighbours } from "./vma_modify";
+import { vma_modify_flags, vma_modify_err } from "./vma_modify";
 import { handle_mm_fault, FAULT_FLAG_WRITE, VM_FAULT_OOM } from "./memory";
 import { pte_offset_map, pte_present } from "./pgtable";
 
@@ -29,9 +29,11 @@ function apply_vma_lock_flags(mm: MmStruct, start: u64, end: u64, flags: u64): i
     const vend = v.vm_end < end ? v.vm_end : end;
     // VM_SPECIAL mappings (and others Linux skips) never take the lock flags.
     const newflags = v.vm_flags & VM_SPECIAL ? v.vm_flags : (v.vm_flags & ~VM_LOCKED_MASK) | flags;
-    const m = vma_modify_flags(mm, v, nstart, vend, newflags);
-    if (m == null) return vma_modify_err;
-    vma_merge_neighbours(mm, m);
+    if (newflags != v.vm_flags) {
+      const m = vma_modify_flags(mm, v, nstart, vend, newflags);
+      if (m == null) return vma_modify_err;
+      m.vm_flags = newflags;
+    }
     nstart = vend;
     if (nstart >= end) break;
     // The next vma must start where this one ended: a hole is -ENOMEM (after the lock
@@ -89,8 +91,16 @@ export function do_mlockall(mm: MmStruct, flags: i32, all: bool): i32 {
     const vma = changetype<VmArea>(v);
     const end = vma.vm_end;
     const newflags = vma.vm_flags & VM_SPECIAL ? vma.vm_flags : (vma.vm_flags & ~VM_LOCKED_MASK) | want;
-    vma.vm_flags = newflags; // whole vmas: no split needed
-    const m = vma_merge_neighbours(mm, vma);
+    // Whole vmas: nothing to split, but a vma may merge with the one before it.
+    let m: VmArea = vma;
+    if (newflags != vma.vm_flags) {
+      // Linux's apply_mlockall_flags() ignores a vma it cannot change and goes on.
+      const r = vma_modify_flags(mm, vma, vma.vm_start, end, newflags);
+      if (r != null) {
+        m = r;
+        m.vm_flags = newflags;
+      }
+    }
     v = vma_next(m);
     if (want & VM_LOCKED && !(want & VM_LOCKONFAULT) && !(newflags & VM_SPECIAL)) mm_populate(mm, m.vm_start, end);
   }

@@ -4,7 +4,9 @@
 //   struct vm_area_struct, 80 bytes:
 //    0 vm_start u64 | 8 vm_end u64 (exclusive) | 16 vm_pgoff u64 | 24 vm_flags u64
 //   32 vm_mm u32 | 36 vm_next u32 | 40 vm_prev u32 | 44 anon_vma u32 | 48 vm_file u32
-//   52 anon_name u32 | 56 reserved u64
+//   52 anon_name u32 (struct anon_vma_name, mm/anon_name.ts) | 56 vm_ops u32 (VmOperationsStruct,
+//   0 = none) | 60 anon_vma_chain_nr u32 (anon_vmas on the vma's chain: 0 unfaulted, 1 own, >1 a
+//   fork child's inherited ones, mm/rmap.ts)
 //   64 rb_parent_color u32 (parent vma | colour in bit 0, 1 = black) | 68 rb_left u32
 //   72 rb_right u32 | 76 rb_subtree_gap u32 (pages; the vma tree's augmentation, mm/vma_tree.ts)
 @unmanaged @final
@@ -19,13 +21,22 @@ export class VmArea {
   anon_vma: u32;
   vm_file: u32;
   anon_name: u32;
-  reserved: u64;
+  vm_ops: u32;
+  anon_vma_chain_nr: u32;
   rb_parent_color: u32;
   rb_left: u32;
   rb_right: u32;
   rb_subtree_gap: u32;
 }
 export const VMA_SIZE: u32 = 80;
+
+//   struct vm_operations_struct, 4 bytes: 0 close u32 (function object of (vma) => void, or 0).
+// Merging never removes a vma whose ops have close(): the resources it releases are tied to
+// that vma's range (mm/vma.c can_merge_remove_vma).
+@unmanaged @final
+export class VmOperationsStruct {
+  close: u32;
+}
 
 //   struct mm_struct, 128 bytes:
 //    0 pgd u32 (pfn) | 4 map_count u32 | 8 mmap u32 (lowest vma) | 12 mm_users u32

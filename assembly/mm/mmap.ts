@@ -16,10 +16,11 @@ import { MmStruct, VmArea, MM_SIZE } from "./mm_types";
 import { kmem_cache_create, kmem_cache_zalloc, kmem_cache_free } from "./slab";
 import { pgd_alloc, free_pgtables } from "./pgtable";
 import {
-  find_vma, find_vma_prev_of, vma_link, vma_unlink, vm_area_alloc, vm_area_free, vma_next,
-  vma_prev, vma_first, vma_pages, split_vma, __split_vma, vma_can_merge_after, validate_mm,
+  find_vma, find_vma_prev_of, vma_link, vma_unlink, vm_area_alloc, remove_vma, vma_next,
+  vma_prev, vma_first, vma_pages, split_vma, __split_vma, validate_mm,
   sysctl_max_map_count, vma_set_range,
 } from "./vma";
+import { vmg_get, vmg_init, vma_merge_new_range } from "./vma_merge";
 import { unmapped_area_topdown } from "./vma_tree";
 import { zap_page_range } from "./memory";
 import { tlb_mm, tlb_switch_mm } from "../arch/um/tlb";
@@ -60,7 +61,7 @@ export function exit_mmap(mm: MmStruct): void {
     const next = vma_next(vma);
     zap_page_range(mm, vma.vm_start, vma.vm_end);
     vma_unlink(mm, vma);
-    vm_area_free(vma);
+    remove_vma(vma);
     vma = next;
   }
   free_pgtables(mm.pgd);
@@ -102,36 +103,6 @@ export function get_unmapped_area(mm: MmStruct, addr: u64, len: u64, flags: i32)
   return unmapped_area_topdown(mm, len, MMAP_MIN_ADDR, mm.mmap_base);
 }
 
-/** Try to extend a neighbour over [addr, addr+len) instead of allocating a vma
- *  (vma_merge_new_range for anonymous memory). Returns the vma covering the range or null. */
-function vma_merge_new_range(mm: MmStruct, addr: u64, end: u64, flags: u64, pgoff: u64): VmArea | null {
-  const prev = find_vma_prev_of(mm, addr);
-  const next = prev == null ? vma_first(mm) : vma_next(prev);
-  const merge_prev = prev != null && prev.vm_end == addr && vma_can_merge_after(prev, flags, 0, pgoff);
-  const merge_next = next != null && next.vm_start == end && next.vm_flags == flags && next.vm_file == 0 &&
-    next.anon_name == 0 && pgoff + ((end - addr) >> PAGE_SHIFT) == next.vm_pgoff;
-  if (merge_prev && merge_next) {
-    const p = changetype<VmArea>(prev);
-    const n = changetype<VmArea>(next);
-    const n_end = n.vm_end;
-    vma_unlink(mm, n);
-    vm_area_free(n);
-    vma_set_range(mm, p, p.vm_start, n_end, p.vm_pgoff);
-    return p;
-  }
-  if (merge_prev) {
-    const p = changetype<VmArea>(prev);
-    vma_set_range(mm, p, p.vm_start, end, p.vm_pgoff);
-    return p;
-  }
-  if (merge_next) {
-    const n = changetype<VmArea>(next);
-    vma_set_range(mm, n, addr, n.vm_end, pgoff);
-    return n;
-  }
-  return null;
-}
-
 /** calc_vm_prot_bits + calc_vm_flag_bits for an anonymous mapping. */
 function mmap_vm_flags(prot: i32, flags: i32): u64 {
   let vm: u64 = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
@@ -154,7 +125,13 @@ export function mmap_region(mm: MmStruct, addr: u64, len: u64, vm_flags: u64, pg
     const err = do_munmap(mm, addr, len);
     if (err != 0) return <u64><i64>err;
   }
-  if (vma_merge_new_range(mm, addr, end, vm_flags, pgoff) == null) {
+  const vmg = vmg_get();
+  vmg_init(vmg, mm, addr, end, vm_flags, pgoff);
+  const prev = find_vma_prev_of(mm, addr);
+  vmg.prev = prev == null ? 0 : changetype<u32>(prev);
+  const next = prev == null ? vma_first(mm) : vma_next(prev);
+  vmg.next = next == null ? 0 : changetype<u32>(next);
+  if (vma_merge_new_range(vmg) == null) {
     if (mm.map_count >= sysctl_max_map_count) return <u64>-ENOMEM;
     const vma = vm_area_alloc(mm);
     if (vma == null) return <u64>-ENOMEM;
@@ -162,7 +139,7 @@ export function mmap_region(mm: MmStruct, addr: u64, len: u64, vm_flags: u64, pg
     vma.vm_end = end;
     vma.vm_flags = vm_flags;
     vma.vm_pgoff = pgoff;
-    vma_link(mm, vma, find_vma_prev_of(mm, addr));
+    vma_link(mm, vma, prev);
   }
   mm.total_vm += len >> PAGE_SHIFT;
   if (mm.total_vm > mm.hiwater_vm) mm.hiwater_vm = mm.total_vm;
@@ -219,7 +196,7 @@ export function do_munmap(mm: MmStruct, start: u64, len: u64): i32 {
     zap_page_range(mm, vma.vm_start, vma.vm_end);
     mm.total_vm -= vma_pages(vma);
     vma_unlink(mm, vma);
-    vm_area_free(vma);
+    remove_vma(vma);
     vma = next;
   }
   validate_mm(mm);

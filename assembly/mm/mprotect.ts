@@ -1,4 +1,4 @@
-// mm/mprotect.ts — change the protection of a range: split, set flags, merge, rewrite PTEs.
+// mm/mprotect.ts — change the protection of a range: merge or split, set flags, rewrite PTEs.
 // Follows Linux mm/mprotect.c do_mprotect_pkey() (6.18): the checks in its order, vma by
 // vma, stopping at the first hole (-ENOMEM) with the earlier vmas already changed, as Linux does.
 
@@ -9,7 +9,7 @@ import {
 } from "../include/mman";
 import { MmStruct, VmArea } from "./mm_types";
 import { find_vma, validate_mm } from "./vma";
-import { vma_modify_flags, vma_modify_err, vma_merge_neighbours } from "./vma_modify";
+import { vma_modify_flags, vma_modify_err } from "./vma_modify";
 import { change_protection } from "./memory";
 
 const PROT_SEM: i32 = 0x8;
@@ -21,8 +21,8 @@ function mprotect_fixup(mm: MmStruct, vma: VmArea, start: u64, end: u64, newflag
   if ((newflags & VM_WRITE) && !(vma.vm_flags & (VM_ACCOUNT | VM_WRITE | VM_SHARED))) newflags |= VM_ACCOUNT;
   const v = vma_modify_flags(mm, vma, start, end, newflags);
   if (v == null) return vma_modify_err;
+  v.vm_flags = newflags;
   change_protection(mm, start, end, newflags);
-  vma_merge_neighbours(mm, v);
   return 0;
 }
 

@@ -3,12 +3,14 @@
 // one vma (EFAULT otherwise), growth in place when the pages after it are free, a move with
 // MREMAP_MAYMOVE (page-table entries move, the pages themselves stay), MREMAP_FIXED to a
 // chosen address (replacing what is there), MREMAP_DONTUNMAP leaving the old range mapped
-// and empty. A moved anonymous vma keeps its vm_pgoff, so it merges only where Linux's would.
+// and empty. A moved vma with pages keeps its vm_pgoff; an unfaulted one takes its new
+// address's (copy_vma), so it merges only where Linux's would.
 
 import { EINVAL, ENOMEM, EFAULT } from "../include/errno";
 import { PAGE_SIZE, PAGE_MASK, TASK_SIZE, MAP_PRIVATE, VM_SHARED } from "../include/mman";
 import { MmStruct, VmArea } from "./mm_types";
-import { find_vma, find_vma_prev_of, vma_next, vm_area_alloc, vma_link, vma_set_range, validate_mm, sysctl_max_map_count } from "./vma";
+import { find_vma, vma_next, validate_mm, sysctl_max_map_count } from "./vma";
+import { copy_vma, vma_merge_extend } from "./vma_merge";
 import { do_munmap, get_unmapped_area, vm_start_gap } from "./mmap";
 import { pte_offset_map, pte_alloc_map, pte_present, pmd_addr_end } from "./pgtable";
 import { flush_tlb_range } from "../arch/um/tlb";
@@ -43,17 +45,19 @@ function move_page_tables(mm: MmStruct, old: u64, new_addr: u64, len: u64): bool
 /** move_vma: a new vma at new_addr with vma's flags takes the old range's pages. */
 function move_vma(mm: MmStruct, vma: VmArea, old: u64, old_len: u64, new_addr: u64, new_len: u64, flags: i32): u64 {
   if (mm.map_count >= sysctl_max_map_count - 3) return <u64>-ENOMEM;
-  const n = vm_area_alloc(mm);
+  // The copy may merge into a vma at the destination (copy_vma), like a fresh mapping would.
+  const n = copy_vma(vma, new_addr, new_len, vma.vm_pgoff + ((old - vma.vm_start) >> 12));
   if (n == null) return <u64>-ENOMEM;
-  n.vm_start = new_addr;
-  n.vm_end = new_addr + new_len;
-  n.vm_flags = vma.vm_flags;
-  n.vm_pgoff = vma.vm_pgoff + ((old - vma.vm_start) >> 12);
-  n.vm_file = vma.vm_file;
-  n.anon_name = vma.anon_name;
-  vma_link(mm, n, find_vma_prev_of(mm, new_addr));
   mm.total_vm += new_len >> 12;
-  if (!move_page_tables(mm, old, new_addr, old_len < new_len ? old_len : new_len)) return <u64>-ENOMEM;
+  const moved = old_len < new_len ? old_len : new_len;
+  if (!move_page_tables(mm, old, new_addr, moved)) {
+    // As Linux's move_vma(): put the entries back (the old tables still exist, so this needs
+    // no memory) and unmap the new range.
+    move_page_tables(mm, new_addr, old, moved);
+    do_munmap(mm, new_addr, new_len);
+    validate_mm(mm);
+    return <u64>-ENOMEM;
+  }
   if (!(flags & MREMAP_DONTUNMAP)) {
     const err = do_munmap(mm, old, old_len);
     if (err != 0) return <u64><i64>err;
@@ -102,7 +106,7 @@ export function do_mremap(mm: MmStruct, addr: u64, old_len: u64, new_len: u64, f
     const next = vma_next(vma);
     const end = addr + new_len;
     if (end <= TASK_SIZE && end > addr && (next == null || end <= vm_start_gap(next))) {
-      vma_set_range(mm, vma, vma.vm_start, end, vma.vm_pgoff);
+      if (vma_merge_extend(vma, new_len - old_len) == null) return <u64>-ENOMEM;
       mm.total_vm += (new_len - old_len) >> 12;
       if (mm.total_vm > mm.hiwater_vm) mm.hiwater_vm = mm.total_vm;
       validate_mm(mm);

@@ -6,14 +6,15 @@
 // the tree's order == the list's order, red-black rules, gap augmentation bounds every hole.
 // Costs: find_vma, find_vma_prev_of, vma_link, vma_unlink, split: O(log n); vma_next/vma_prev
 // and vma_first: O(1). Nothing here allocates except vm_area_alloc (__split_vma's new vma).
-// Merge follows mm/vma.c's rules for anonymous memory: same flags, no file, contiguous
-// pgoff, no VM_SPECIAL. Range changes of a linked vma should go through vma_set_range (Linux:
+// Merging lives in mm/vma_merge.ts, modify-or-split in mm/vma_modify.ts. Range changes of a linked vma should go through vma_set_range (Linux:
 // vma_set_range + vma_iter_store) so the tree's gap bounds stay exact.
 
 import { ENOMEM } from "../include/errno";
 import { PAGE_SHIFT } from "../include/mman";
-import { VmArea, MmStruct, VMA_SIZE } from "./mm_types";
-import { kmem_cache_create, kmem_cache_zalloc, kmem_cache_free } from "./slab";
+import { VmArea, MmStruct, VMA_SIZE, VmOperationsStruct } from "./mm_types";
+import { kmem_cache_create, kmem_cache_zalloc, kmem_cache_free, kmem_cache_nr_active } from "./slab";
+import { anon_vma_clone, unlink_anon_vmas } from "./rmap";
+import { anon_vma_name_get, anon_vma_name_put } from "./anon_name";
 import { DEBUG_VM } from "./debug_vm";
 import {
   vma_tree_insert, vma_tree_erase, vma_tree_find, vma_tree_find_prev, vma_gap_propagate,
@@ -37,8 +38,46 @@ export function vm_area_alloc(mm: MmStruct): VmArea | null {
   return vma;
 }
 
+/** vm_area_dup: a new, unlinked vma with orig's range, flags, file, ops and name (one more
+ *  reference), but no anon_vma: the caller clones or forks that. Returns null on -ENOMEM.
+ *  Matches kernel/fork.c vm_area_dup(). */
+export function vm_area_dup(orig: VmArea): VmArea | null {
+  const vma = vm_area_alloc(changetype<MmStruct>(<usize>orig.vm_mm));
+  if (vma == null) return null;
+  vma.vm_start = orig.vm_start;
+  vma.vm_end = orig.vm_end;
+  vma.vm_pgoff = orig.vm_pgoff;
+  vma.vm_flags = orig.vm_flags;
+  vma.vm_file = orig.vm_file;
+  vma.vm_ops = orig.vm_ops;
+  vma.anon_name = orig.anon_name;
+  anon_vma_name_get(orig.anon_name);
+  return vma;
+}
+
+/** vm_area_free: release an unlinked vma with its anon_vma and name references.
+ *  DIVERGES: Linux unlinks anon_vmas in free_pgtables(); here the vma carries it to the end. */
 export function vm_area_free(vma: VmArea): void {
+  if (DEBUG_VM) assert(vma.vm_next == 0 && vma.vm_prev == 0 && vma.rb_parent_color == 0, "freeing a linked vma");
+  unlink_anon_vmas(vma);
+  anon_vma_name_put(vma.anon_name);
+  vma.anon_name = 0;
   kmem_cache_free(vma_cachep, changetype<usize>(vma));
+}
+
+/** vmas allocated and not freed, over every mm (for leak checks). */
+export function vm_area_nr_active(): u32 {
+  return kmem_cache_nr_active(vma_cachep);
+}
+
+/** remove_vma: run the vma's close hook and free it (it is already unlinked).
+ *  Matches mm/vma.c remove_vma(). */
+export function remove_vma(vma: VmArea): void {
+  if (vma.vm_ops != 0) {
+    const close = changetype<VmOperationsStruct>(<usize>vma.vm_ops).close;
+    if (close != 0) changetype<(vma: VmArea) => void>(<usize>close)(vma);
+  }
+  vm_area_free(vma);
 }
 
 @inline export function vma_next(vma: VmArea): VmArea | null {
@@ -153,27 +192,23 @@ export function vma_set_range(mm: MmStruct, vma: VmArea, start: u64, end: u64, p
 }
 
 /** __split_vma: cut vma at addr; the new vma takes [vm_start, addr) when new_below, else
- *  [addr, vm_end). Skips the map_count limit check that split_vma() performs.
- *  Returns: 0, or -ENOMEM when no vma can be allocated. Matches mm/vma.c __split_vma(). */
+ *  [addr, vm_end), sharing vma's anon_vma and name. Skips the map_count limit check that
+ *  split_vma() performs.
+ *  Returns: 0, or -ENOMEM when no vma can be allocated (nothing changed then).
+ *  Matches mm/vma.c __split_vma(). */
 export function __split_vma(mm: MmStruct, vma: VmArea, addr: u64, new_below: bool): i32 {
   if (DEBUG_VM) assert(vma.vm_start < addr && addr < vma.vm_end, "split outside the vma");
-  const n = vm_area_alloc(mm);
+  const n = vm_area_dup(vma);
   if (n == null) return -ENOMEM;
-  n.vm_flags = vma.vm_flags;
-  n.vm_file = vma.vm_file;
-  n.anon_vma = vma.anon_vma;
-  n.anon_name = vma.anon_name;
+  anon_vma_clone(n, vma);
   const delta = (addr - vma.vm_start) >> PAGE_SHIFT;
   if (new_below) {
-    n.vm_start = vma.vm_start;
     n.vm_end = addr;
-    n.vm_pgoff = vma.vm_pgoff;
     vma.vm_start = addr;
     vma.vm_pgoff += delta;
     vma_link(mm, n, vma_prev(vma));
   } else {
     n.vm_start = addr;
-    n.vm_end = vma.vm_end;
     n.vm_pgoff = vma.vm_pgoff + delta;
     vma.vm_end = addr;
     vma_link(mm, n, vma);
@@ -185,14 +220,6 @@ export function __split_vma(mm: MmStruct, vma: VmArea, addr: u64, new_below: boo
 export function split_vma(mm: MmStruct, vma: VmArea, addr: u64, new_below: bool): i32 {
   if (mm.map_count >= sysctl_max_map_count) return -ENOMEM;
   return __split_vma(mm, vma, addr, new_below);
-}
-
-/** Whether a vma ending at a's vm_end can absorb an adjacent range starting there with
- *  flags/pgoff: the anonymous-memory subset of mm/vma.c is_mergeable_vma(). */
-export function vma_can_merge_after(a: VmArea, flags: u64, file: u32, pgoff: u64): bool {
-  if (a.vm_flags != flags || a.vm_file != file) return false;
-  if (a.anon_name != 0) return false;
-  return a.vm_pgoff + vma_pages(a) == pgoff;
 }
 
 /** validate_mm: DEBUG_VM walk of the whole list, then of the tree against it. The gap bounds
@@ -213,6 +240,7 @@ export function validate_mm(mm: MmStruct): void {
     assert(vma.vm_start < vma.vm_end, "empty vma left in the list");
     assert(<usize>vma.vm_prev == prev, "vm_prev link broken");
     assert(vma.vm_mm == changetype<u32>(mm), "vma of another mm in the list");
+    assert((vma.anon_vma == 0) == (vma.anon_vma_chain_nr == 0), "anon_vma and its chain disagree");
     prev_end = vma.vm_end;
     prev = p;
   }
