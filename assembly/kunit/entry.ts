@@ -10,3 +10,4 @@ export {
 
 import "./tests/kunit_selftest";
 import "../arch/um/tests/decode_kunit";
+import "../mm/tests/vma_merge_kunit";
