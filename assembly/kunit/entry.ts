@@ -11,3 +11,4 @@ export {
 import "./tests/kunit_selftest";
 import "../arch/um/tests/decode_kunit";
 import "../mm/tests/vma_merge_kunit";
+import "../mm/tests/anon_vma_kunit";
