@@ -12,3 +12,4 @@ import "./tests/kunit_selftest";
 import "../arch/um/tests/decode_kunit";
 import "../mm/tests/vma_merge_kunit";
 import "../mm/tests/anon_vma_kunit";
+import "../mm/tests/alloc_fail_kunit";
