@@ -5,7 +5,7 @@
 import { EINVAL, ENOMEM, EACCES } from "../include/errno";
 import {
   PAGE_SIZE, PAGE_MASK, PROT_READ, PROT_WRITE, PROT_EXEC, PROT_GROWSDOWN, PROT_GROWSUP,
-  VM_READ, VM_WRITE, VM_EXEC, VM_ACCOUNT, VM_SHARED,
+  VM_READ, VM_WRITE, VM_EXEC, VM_ACCOUNT, VM_SHARED, VM_NORESERVE,
 } from "../include/mman";
 import { MmStruct, VmArea } from "./mm_types";
 import { find_vma, validate_mm } from "./vma";
@@ -18,7 +18,13 @@ const PROT_SEM: i32 = 0x8;
 function mprotect_fixup(mm: MmStruct, vma: VmArea, start: u64, end: u64, newflags: u64): i32 {
   if (newflags == vma.vm_flags) return 0;
   // A private mapping that becomes writable is charged (VM_ACCOUNT), as mprotect_fixup does.
-  if ((newflags & VM_WRITE) && !(vma.vm_flags & (VM_ACCOUNT | VM_WRITE | VM_SHARED))) newflags |= VM_ACCOUNT;
+  if ((newflags & VM_WRITE) && !(vma.vm_flags & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE))) {
+    newflags |= VM_ACCOUNT;
+  } else if (!(newflags & VM_WRITE) && (vma.vm_flags & VM_ACCOUNT) && vma.vm_file == 0 && vma.anon_vma == 0) {
+    // An anonymous vma with no pages yet is uncharged when it stops being writable, so it
+    // will not merge with a faulted neighbour that keeps its charge.
+    newflags &= ~VM_ACCOUNT;
+  }
   const v = vma_modify_flags(mm, vma, start, end, newflags);
   if (v == null) return vma_modify_err;
   v.vm_flags = newflags;

@@ -2,7 +2,7 @@
 // mprotect, faults, fork): a faulted vma merges with unfaulted neighbours (Linux 879bca0a2c4f),
 // but not when it was forked; a first fault reuses a compatible neighbour's anon_vma; failing
 // the anon_vma allocation of a fault is an OOM that leaks nothing.
-// Pages: X = 0x100000; "r" read-only, "w" read-write, capitals faulted.
+// Pages: X = 0x100000; "r" read-only, "w" read-write, "x" rwx, capitals faulted.
 
 import { KUnit, KUnitSuite, KUNIT_CASE, kunit_test_suite, KUNIT_EXPECT_EQ, KUNIT_ASSERT_EQ, KUNIT_EXPECT_TRUE } from "../../kunit/test";
 import { PROT_READ, PROT_WRITE, PROT_EXEC, MAP_PRIVATE, MAP_ANONYMOUS, MAP_FIXED } from "../../include/mman";
@@ -30,22 +30,21 @@ function write_fault(mm: MmStruct, page: u64): u32 {
   return handle_mm_fault(mm, changetype<VmArea>(vma_at(mm, pg(page))), pg(page), FAULT_FLAG_WRITE);
 }
 
-/** r W r: three vmas alike but for the middle's write bit; the middle faulted. */
+/** w X w: three vmas alike but for the middle's exec bit; the middle faulted. */
 function r_W_r(test: KUnit, mm: MmStruct): void {
   map_fixed(test, mm, 0, 3, RW);
-  KUNIT_ASSERT_EQ(test, do_mprotect(mm, pg(0), 4096, PROT_READ), 0);
-  KUNIT_ASSERT_EQ(test, do_mprotect(mm, pg(2), 4096, PROT_READ), 0);
+  KUNIT_ASSERT_EQ(test, do_mprotect(mm, pg(1), 4096, RW | PROT_EXEC), 0);
   KUNIT_ASSERT_EQ(test, mm.map_count, 3);
   KUNIT_ASSERT_EQ(test, write_fault(mm, 1), 0);
 }
 
-//   r W r  --mprotect(W, r)-->  RRR: the faulted middle joins unfaulted prev and next
+//   w X w  --mprotect(X, rw)-->  wXw as one vma: the faulted middle joins unfaulted sides
 function faulted_merges_with_unfaulted(test: KUnit): void {
   const mm = mm_for_test();
   r_W_r(test, mm);
   const av = changetype<VmArea>(vma_at(mm, pg(1))).anon_vma;
   KUNIT_EXPECT_TRUE(test, av != 0);
-  KUNIT_EXPECT_EQ(test, do_mprotect(mm, pg(1), 4096, PROT_READ), 0);
+  KUNIT_EXPECT_EQ(test, do_mprotect(mm, pg(1), 4096, RW), 0);
   KUNIT_EXPECT_EQ(test, mm.map_count, 1);
   const vma = changetype<VmArea>(vma_first(mm));
   KUNIT_EXPECT_EQ(test, vma.vm_start, pg(0));
@@ -65,9 +64,9 @@ function forked_refuses_merge(test: KUnit): void {
   const middle = changetype<VmArea>(vma_at(child, pg(1)));
   KUNIT_EXPECT_TRUE(test, vma_is_fork_child(middle));
   KUNIT_EXPECT_TRUE(test, middle.anon_vma != changetype<VmArea>(vma_at(mm, pg(1))).anon_vma);
-  KUNIT_EXPECT_EQ(test, do_mprotect(child, pg(1), 4096, PROT_READ), 0);
+  KUNIT_EXPECT_EQ(test, do_mprotect(child, pg(1), 4096, RW), 0);
   KUNIT_EXPECT_EQ(test, child.map_count, 3);
-  KUNIT_EXPECT_EQ(test, do_mprotect(mm, pg(1), 4096, PROT_READ), 0);
+  KUNIT_EXPECT_EQ(test, do_mprotect(mm, pg(1), 4096, RW), 0);
   KUNIT_EXPECT_EQ(test, mm.map_count, 1);
   validate_mm(child);
   exit_mmap(child);
@@ -106,6 +105,19 @@ function distinct_anon_vmas_stay_apart(test: KUnit): void {
   teardown(test, mm);
 }
 
+//   r W r  --mprotect(W, r)-->  three vmas: the unfaulted sides lost VM_ACCOUNT when made
+//   read-only (mprotect_fixup), the faulted middle keeps it
+function readonly_unfaulted_loses_charge(test: KUnit): void {
+  const mm = mm_for_test();
+  map_fixed(test, mm, 0, 3, RW);
+  KUNIT_ASSERT_EQ(test, do_mprotect(mm, pg(0), 4096, PROT_READ), 0);
+  KUNIT_ASSERT_EQ(test, do_mprotect(mm, pg(2), 4096, PROT_READ), 0);
+  KUNIT_ASSERT_EQ(test, write_fault(mm, 1), 0);
+  KUNIT_EXPECT_EQ(test, do_mprotect(mm, pg(1), 4096, PROT_READ), 0);
+  KUNIT_EXPECT_EQ(test, mm.map_count, 3);
+  teardown(test, mm);
+}
+
 // The first write fault's anon_vma cannot be allocated: VM_FAULT_OOM, nothing mapped.
 function fault_anon_vma_alloc_fails(test: KUnit): void {
   const mm = mm_for_test();
@@ -124,5 +136,6 @@ kunit_test_suite(new KUnitSuite("anon_vma", [
   KUNIT_CASE(forked_refuses_merge),
   KUNIT_CASE(prepare_reuses_neighbour),
   KUNIT_CASE(distinct_anon_vmas_stay_apart),
+  KUNIT_CASE(readonly_unfaulted_loses_charge),
   KUNIT_CASE(fault_anon_vma_alloc_fails),
 ]));
