@@ -1,7 +1,8 @@
 // kernel/mm_proc.ts — the mm's lines of /proc/<pid>/{maps,status,stat} and /proc/meminfo,
 // formatted as fs/proc/task_mmu.c and fs/proc/meminfo.c format them. The vmas come from the
 // core (mm_vma_dump); names follow Linux: [heap] over the brk area, [stack] over the initial
-// stack, [vdso] for the page holding the sigreturn trampoline (where Linux maps its vDSO).
+// stack, [vdso] for the page holding the sigreturn trampoline (where Linux maps its vDSO),
+// [anon:name] / [anon_shmem:name] for vmas named by prctl(PR_SET_VMA_ANON_NAME).
 
 import type { Kernel } from "./kernel";
 import type { Task } from "./task";
@@ -54,6 +55,12 @@ function vma_name(k: Kernel, t: Task, v: VmaInfo): string {
   if (v.start <= f.brk && v.end >= f.start_brk && f.brk > f.start_brk) return "[heap]";
   if (t.start_stack >= v.start && t.start_stack < v.end) return "[stack]";
   if (t.sigreturn_tramp === v.start) return "[vdso]";
+  // prctl(PR_SET_VMA_ANON_NAME): shared anonymous memory is shmem in Linux, hence its prefix.
+  const n = k.machine.core.mm_vma_anon_name(t.mm, v.start) as number;
+  if (n >= 0) {
+    const name = new TextDecoder().decode(k.machine.bytes().subarray(k.machine.bounce, k.machine.bounce + n));
+    return (v.flags & VM_MAYSHARE ? "[anon_shmem:" : "[anon:") + name + "]";
+  }
   return "";
 }
 

@@ -105,13 +105,14 @@ export const misc_syscalls: Record<string, SyscallHandler> = {
     return int(a[2]) < 0 && t.uid !== 0 ? -EPERM : 0; // DIVERGES: one hart, nice changes nothing
   },
   prctl: (k, t, a) => {
-    const PR_SET_NAME = 15, PR_GET_NAME = 16;
+    const PR_SET_NAME = 15, PR_GET_NAME = 16, PR_SET_VMA = 0x53564d41;
     const op = int(a[0]);
     if (op === PR_SET_NAME) {
       const s = k.machine.readUserString(t.mm, a[1], 4096);
       if (typeof s === "number") return s === -36 ? apply_comm(t, k.machine.readUser(t.mm, a[1], 15)) : s;
       return apply_comm(t, s);
     }
+    if (op === PR_SET_VMA) return prctl_set_vma(k, t, a);
     if (op === PR_GET_NAME) {
       const b = new Uint8Array(16);
       b.set(new TextEncoder().encode(t.comm).subarray(0, 15));
@@ -123,6 +124,27 @@ export const misc_syscalls: Record<string, SyscallHandler> = {
   // glibc falls back to clone when clone3 is missing; the issue allows ENOSYS here.
   clone3: () => -ENOSYS,
 };
+
+/** Longest anon_vma name, its NUL included (ANON_VMA_NAME_MAX_LEN). */
+const ANON_VMA_NAME_MAX_LEN = 80;
+const ANON_VMA_NAME_INVALID_CHARS = "\\`$[]";
+
+/** prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len, name): kernel/sys.c prctl_set_vma().
+ *  The name is copied and checked first (EFAULT, EINVAL), then the range (mm/madvise.c). */
+function prctl_set_vma(k: Kernel, t: Task, a: bigint[]): number {
+  const PR_SET_VMA_ANON_NAME = 0n;
+  if (a[1] !== PR_SET_VMA_ANON_NAME) return -EINVAL;
+  const core = k.machine.core;
+  if (a[4] === 0n) return core.sys_set_anon_vma_name(t.mm, a[2], a[3], -1);
+  const name = k.machine.readUserString(t.mm, a[4], ANON_VMA_NAME_MAX_LEN);
+  // strndup_user(): a string that does not end within the limit is EINVAL.
+  if (typeof name === "number") return name === -36 ? -EINVAL : name;
+  for (const ch of name) {
+    if (ch < 0x20 || ch > 0x7e || ANON_VMA_NAME_INVALID_CHARS.includes(String.fromCharCode(ch))) return -EINVAL;
+  }
+  k.machine.bytes().set(name, k.machine.bounce);
+  return core.sys_set_anon_vma_name(t.mm, a[2], a[3], name.length);
+}
 
 function apply_comm(t: Task, s: Uint8Array | null): number {
   if (!s) return -EFAULT;
