@@ -13,3 +13,4 @@ import "../arch/um/tests/decode_kunit";
 import "../mm/tests/vma_merge_kunit";
 import "../mm/tests/anon_vma_kunit";
 import "../mm/tests/alloc_fail_kunit";
+import "../mm/tests/anon_name_kunit";
