@@ -5,6 +5,7 @@
 
 import type { Kernel } from "./kernel";
 import type { Task } from "./task";
+import { MAJOR, MINOR } from "./fs/vfs_types";
 
 const VM_READ = 0x1n, VM_WRITE = 0x2n, VM_EXEC = 0x4n, VM_SHARED = 0x8n, VM_MAYSHARE = 0x80n,
   VM_GROWSDOWN = 0x100n, VM_LOCKED = 0x2000n;
@@ -15,6 +16,8 @@ export interface VmaInfo {
   flags: bigint;
   pgoff: bigint;
   rss_pages: bigint;
+  /** The address_space of a file mapping (kernel/fs/page_cache.ts), 0 for anonymous memory. */
+  file: number;
 }
 
 /** Every vma of mm, lowest first. */
@@ -25,12 +28,12 @@ export function mm_vmas(k: Kernel, mm: number): VmaInfo[] {
   for (;;) {
     const n = k.machine.core.mm_vma_dump(mm, from) >>> 0;
     if (n === 0) break;
-    const dv = new DataView(k.machine.bytes().buffer, k.machine.bounce, n * 40);
+    const dv = new DataView(k.machine.bytes().buffer, k.machine.bounce, n * 48);
     for (let i = 0; i < n; i++) {
-      const o = i * 40;
+      const o = i * 48;
       out.push({
         start: dv.getBigUint64(o, true), end: dv.getBigUint64(o + 8, true), flags: dv.getBigUint64(o + 16, true),
-        pgoff: dv.getBigUint64(o + 24, true), rss_pages: dv.getBigUint64(o + 32, true),
+        pgoff: dv.getBigUint64(o + 24, true), rss_pages: dv.getBigUint64(o + 32, true), file: dv.getUint32(o + 40, true),
       });
     }
     from = out[out.length - 1].end;
@@ -57,12 +60,38 @@ function vma_name(k: Kernel, t: Task, v: VmaInfo): string {
   return "";
 }
 
+/** A file vma's dev, inode and name as show_map_vma prints them (d_path, " (deleted)"). */
+function vma_file(k: Kernel, t: Task, v: VmaInfo): { dev: number; ino: number; name: string } {
+  const pc = k.fs.vfs.page_cache;
+  const mf = pc?.mapped_file(v.file) ?? null;
+  if (mf) {
+    const d = mf.path.dentry;
+    let name: string;
+    if (d.d_name.startsWith("memfd:") && d.d_deleted) name = "/" + d.d_name;
+    else {
+      const r = k.fs.vfs.d_path(t.fs?.root ?? k.fs.vfs.root_path(), mf.path);
+      name = (r.reachable ? "" : "(unreachable)") + r.name;
+    }
+    return { dev: mf.inode.i_sb.s_dev, ino: mf.inode.i_ino, name: name + (d.d_deleted ? " (deleted)" : "") };
+  }
+  // Shared anonymous memory: shmem_zero_setup's file on the internal shm mount.
+  const ino = pc?.anon_shmem_ino(v.file) ?? 0;
+  return { dev: k.fs.shm_mnt.mnt_sb.s_dev, ino, name: "/dev/zero (deleted)" };
+}
+
 /** /proc/<pid>/maps. */
 export function proc_pid_maps(k: Kernel, t: Task): string {
   let s = "";
   for (const v of mm_vmas(k, t.mm)) {
     const perms = (v.flags & VM_READ ? "r" : "-") + (v.flags & VM_WRITE ? "w" : "-") +
       (v.flags & VM_EXEC ? "x" : "-") + (v.flags & VM_MAYSHARE ? "s" : "p");
+    if (v.file) {
+      const f = vma_file(k, t, v);
+      const dev = `${hex(BigInt(MAJOR(f.dev)), 2)}:${hex(BigInt(MINOR(f.dev)), 2)}`;
+      const line = `${hex(v.start, 8)}-${hex(v.end, 8)} ${perms} ${hex(v.pgoff << 12n, 8)} ${dev} ${f.ino}`;
+      s += line.padEnd(73, " ") + f.name + "\n";
+      continue;
+    }
     // Anonymous private mappings show offset 0 (vm_pgoff is the address, not a file offset).
     let line = `${hex(v.start, 8)}-${hex(v.end, 8)} ${perms} ${hex(0n, 8)} 00:00 0`;
     const name = vma_name(k, t, v);

@@ -4,7 +4,7 @@
 //   struct vm_area_struct, 80 bytes:
 //    0 vm_start u64 | 8 vm_end u64 (exclusive) | 16 vm_pgoff u64 | 24 vm_flags u64
 //   32 vm_mm u32 | 36 vm_next u32 | 40 vm_prev u32 | 44 anon_vma u32 | 48 vm_file u32
-//   52 anon_name u32 | 56 reserved u64
+//   52 anon_name u32 | 56 i_mmap_next u32 | 60 i_mmap_prev u32 (vm_file's i_mmap list, mm/filemap.ts)
 //   64 rb_parent_color u32 (parent vma | colour in bit 0, 1 = black) | 68 rb_left u32
 //   72 rb_right u32 | 76 rb_subtree_gap u32 (pages; the vma tree's augmentation, mm/vma_tree.ts)
 @unmanaged @final
@@ -19,7 +19,8 @@ export class VmArea {
   anon_vma: u32;
   vm_file: u32;
   anon_name: u32;
-  reserved: u64;
+  i_mmap_next: u32;
+  i_mmap_prev: u32;
   rb_parent_color: u32;
   rb_left: u32;
   rb_right: u32;
@@ -32,7 +33,7 @@ export const VMA_SIZE: u32 = 80;
 //   16 start_brk | 24 brk | 32 mmap_base | 40 start_stack | 48 total_vm (pages)
 //   56 stack_vm (pages) | 64 hiwater_vm (pages) | 72 rss_anon (pages) | 80 stack_rlimit (bytes)
 //   88 mmap_cache u32 (last found vma) | 92 id u32 | 96 mm_rb u32 (vma tree root)
-//  100 mmap_last u32 (highest vma) | 104..127 reserved
+//  100 mmap_last u32 (highest vma) | 104 rss_file u32 | 108 rss_shmem u32 (pages) | 112..127 reserved
 @unmanaged @final
 export class MmStruct {
   pgd: u32;
@@ -52,7 +53,8 @@ export class MmStruct {
   id: u32;
   mm_rb: u32;
   mmap_last: u32;
-  r1: u64;
+  rss_file: u32;
+  rss_shmem: u32;
   r2: u64;
   r3: u64;
 }

@@ -6,8 +6,8 @@
 // the tree's order == the list's order, red-black rules, gap augmentation bounds every hole.
 // Costs: find_vma, find_vma_prev_of, vma_link, vma_unlink, split: O(log n); vma_next/vma_prev
 // and vma_first: O(1). Nothing here allocates except vm_area_alloc (__split_vma's new vma).
-// Merge follows mm/vma.c's rules for anonymous memory: same flags, no file, contiguous
-// pgoff, no VM_SPECIAL. Range changes of a linked vma should go through vma_set_range (Linux:
+// Merge follows mm/vma.c's rules: same flags, same file, contiguous pgoff, no VM_SPECIAL.
+// A vma with a vm_file is on that file's i_mmap list from vma_link to vm_area_free. Range changes of a linked vma should go through vma_set_range (Linux:
 // vma_set_range + vma_iter_store) so the tree's gap bounds stay exact.
 
 import { ENOMEM } from "../include/errno";
@@ -15,6 +15,7 @@ import { PAGE_SHIFT } from "../include/mman";
 import { VmArea, MmStruct, VMA_SIZE } from "./mm_types";
 import { kmem_cache_create, kmem_cache_zalloc, kmem_cache_free } from "./slab";
 import { DEBUG_VM } from "./debug_vm";
+import { i_mmap_insert, i_mmap_remove } from "./filemap";
 import {
   vma_tree_insert, vma_tree_erase, vma_tree_find, vma_tree_find_prev, vma_gap_propagate,
   vma_tree_validate,
@@ -38,6 +39,7 @@ export function vm_area_alloc(mm: MmStruct): VmArea | null {
 }
 
 export function vm_area_free(vma: VmArea): void {
+  if (vma.vm_file != 0) i_mmap_remove(vma);
   kmem_cache_free(vma_cachep, changetype<usize>(vma));
 }
 
@@ -113,6 +115,7 @@ export function vma_link(mm: MmStruct, vma: VmArea, prev: VmArea | null): void {
       "vma_link overlaps next");
   }
   vma_tree_insert(mm, vma, prev);
+  if (vma.vm_file != 0) i_mmap_insert(vma);
   if (vma.vm_next == 0) mm.mmap_last = changetype<u32>(vma);
   // The next lookup is usually about the new vma (a fault in it, or its munmap).
   mm.mmap_cache = changetype<u32>(vma);
@@ -188,7 +191,7 @@ export function split_vma(mm: MmStruct, vma: VmArea, addr: u64, new_below: bool)
 }
 
 /** Whether a vma ending at a's vm_end can absorb an adjacent range starting there with
- *  flags/pgoff: the anonymous-memory subset of mm/vma.c is_mergeable_vma(). */
+ *  flags/file/pgoff: mm/vma.c is_mergeable_vma() plus the pgoff contiguity check. */
 export function vma_can_merge_after(a: VmArea, flags: u64, file: u32, pgoff: u64): bool {
   if (a.vm_flags != flags || a.vm_file != file) return false;
   if (a.anon_name != 0) return false;
