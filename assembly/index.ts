@@ -19,6 +19,12 @@ import { do_mlock, do_munlock, do_mlockall, do_mincore, do_msync } from "./mm/ml
 import { MmStruct, VmArea, mm_types_check } from "./mm/mm_types";
 import { find_vma, vma_next } from "./mm/vma";
 import { pte_offset_map, pte_present, pmd_addr_end } from "./mm/pgtable";
+import { filemap_init, mapping_check } from "./mm/filemap";
+export {
+  mapping_new, mapping_release_inode, mapping_size, mapping_set_size, mapping_nrpages, mapping_flags,
+  mapping_read_to, mapping_write_from, mapping_fallocate, mapping_punch_hole, mapping_seek_data,
+  mapping_writably_mapped, shmem_sb_new, shmem_sb_used_blocks,
+} from "./mm/filemap_api";
 import { tlb_init, tlb_switch_mm, tlb_mm } from "./arch/um/tlb";
 import { decode_cache_init } from "./arch/um/decode_cache";
 import { cpu_init, cpu_run as __cpu_run } from "./arch/um/cpu";
@@ -43,6 +49,8 @@ export function core_init(nr_pages: u32): void {
   anon_vma_init(1 << 20);
   anon_name_init(1 << 16);
   mmap_init(1 << 16);
+  filemap_init();
+  mapping_check();
   tlb_init();
   decode_cache_init(2048);
   cpu_init();
@@ -90,8 +98,11 @@ export function cpu_run(h: u32, mm: u32, budget: u32): i32 {
   return __cpu_run(<usize>h, budget);
 }
 
-export function sys_mmap(mm: u32, addr: u64, len: u64, prot: i32, flags: i32): u64 {
-  return do_mmap(changetype<MmStruct>(<usize>mm), addr, len, prot, flags);
+/** mmap; file is an address_space (0: anonymous), pgoff its page offset, vm_clear the
+ *  VM_MAY* and VM_SHARED bits the open file does not allow, file_err the kernel's verdict on
+ *  the file (returned once the address is checked, as Linux orders it). */
+export function sys_mmap(mm: u32, addr: u64, len: u64, prot: i32, flags: i32, file: u32, pgoff: u64, vm_clear: u64, file_err: i32): u64 {
+  return do_mmap(changetype<MmStruct>(<usize>mm), addr, len, prot, flags, file, pgoff, vm_clear, file_err);
 }
 export function sys_munmap(mm: u32, addr: u64, len: u64): i32 {
   return do_munmap(changetype<MmStruct>(<usize>mm), addr, len);
@@ -138,21 +149,24 @@ export function mm_validate(mm: u32): void {
   validate_mm(changetype<MmStruct>(<usize>mm));
 }
 
-/** The vmas of mm from the first ending above from, as 40-byte records in the bounce buffer:
- *  vm_start, vm_end, vm_flags, vm_pgoff (u64 each) and rss (pages present, u64).
+/** The vmas of mm from the first ending above from, as 48-byte records in the bounce buffer:
+ *  vm_start, vm_end, vm_flags, vm_pgoff, rss (pages present) as u64, then vm_file (the
+ *  address_space, 0 for anonymous memory) and anon_name as u32.
  *  Returns how many were written; call again from the last vm_end for more. */
 export function mm_vma_dump(mm: u32, from: u64): u32 {
   const m = changetype<MmStruct>(<usize>mm);
   let v = find_vma(m, from);
   let n: u32 = 0;
-  while (v != null && (n + 1) * 40 <= BOUNCE_SIZE) {
+  while (v != null && (n + 1) * 48 <= BOUNCE_SIZE) {
     const vma = changetype<VmArea>(v);
-    const r = bounce + <usize>n * 40;
+    const r = bounce + <usize>n * 48;
     store<u64>(r, vma.vm_start, 0);
     store<u64>(r, vma.vm_end, 8);
     store<u64>(r, vma.vm_flags, 16);
     store<u64>(r, vma.vm_pgoff, 24);
     store<u64>(r, vma_rss(m, vma), 32);
+    store<u32>(r, vma.vm_file, 40);
+    store<u32>(r, vma.anon_name, 44);
     n++;
     v = vma_next(vma);
   }

@@ -32,7 +32,7 @@ function exec_mm(k: Kernel, mm: number): ExecMm {
   const core = k.machine.core;
   return {
     map_fixed(addr, len, prot, flags) {
-      const r = BigInt.asIntN(64, core.sys_mmap(mm, BigInt(addr), BigInt(len), prot, flags | MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED));
+      const r = BigInt.asIntN(64, core.sys_mmap(mm, BigInt(addr), BigInt(len), prot, flags | MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0, 0n, 0n, 0));
       return r < 0n ? Number(r) : 0;
     },
     poke(addr, bytes) {
@@ -96,7 +96,7 @@ export function do_execve(k: Kernel, task: Task, req: ExecRequest): { errno: num
 /** One page holding rt_sigreturn's trampoline, where Linux has the vDSO. Returns its address. */
 function map_sigreturn_trampoline(k: Kernel, mm: number): bigint | number {
   const core = k.machine.core;
-  const addr = BigInt.asIntN(64, core.sys_mmap(mm, 0n, 4096n, 3, MAP_PRIVATE | MAP_ANONYMOUS) as bigint);
+  const addr = BigInt.asIntN(64, core.sys_mmap(mm, 0n, 4096n, 3, MAP_PRIVATE | MAP_ANONYMOUS, 0, 0n, 0n, 0) as bigint);
   if (addr < 0n) return Number(addr);
   if (!k.machine.writeUser(mm, addr, SIGRETURN_TRAMPOLINE)) return -14;
   const r = core.sys_mprotect(mm, addr, 4096n, 5);

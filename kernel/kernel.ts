@@ -4,6 +4,7 @@
 // signal, or the end of its slice), service the stop, resume.
 
 import type { HostPort } from "./host_port";
+import { out_of_memory, FAULT_CODE_OOM } from "./oom_kill";
 import { Machine, STOP_SYSCALL, STOP_SIGNAL } from "./arch/um/machine";
 import { Task, init_rlimits, RLIMIT_STACK, ExitState } from "./task";
 import { KernelRandom } from "./random";
@@ -346,6 +347,11 @@ export class Kernel {
    *  tracer was shown and now delivers (host/arch/um/ptrace.ts). DIVERGES: no handlers yet
    *  (issue 5), so every such signal takes its default action, which for these is to dump core. */
   force_sig_fault(task: Task, s: { signo: number; code?: number; addr?: bigint } = this.machine.stopSignal(task.hart)): void {
+    // pagefault_out_of_memory: the OOM killer frees memory, then the fault is retried.
+    if (s.signo === 9 && s.code === FAULT_CODE_OOM) {
+      out_of_memory(this, task);
+      return;
+    }
     // force_sig_info: a fault the task blocks or ignores cannot be put off: it kills.
     const act = task.sighand.action[s.signo];
     if (s.signo === 9 || act.handler === SIG_IGN || act.handler === SIG_DFL || task.blocked & sigmask(s.signo)) {

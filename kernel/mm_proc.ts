@@ -6,6 +6,7 @@
 
 import type { Kernel } from "./kernel";
 import type { Task } from "./task";
+import { MAJOR, MINOR } from "./fs/vfs_types";
 
 const VM_READ = 0x1n, VM_WRITE = 0x2n, VM_EXEC = 0x4n, VM_SHARED = 0x8n, VM_MAYSHARE = 0x80n,
   VM_GROWSDOWN = 0x100n, VM_LOCKED = 0x2000n;
@@ -16,6 +17,8 @@ export interface VmaInfo {
   flags: bigint;
   pgoff: bigint;
   rss_pages: bigint;
+  /** The address_space of a file mapping (kernel/fs/page_cache.ts), 0 for anonymous memory. */
+  file: number;
 }
 
 /** Every vma of mm, lowest first. */
@@ -26,12 +29,12 @@ export function mm_vmas(k: Kernel, mm: number): VmaInfo[] {
   for (;;) {
     const n = k.machine.core.mm_vma_dump(mm, from) >>> 0;
     if (n === 0) break;
-    const dv = new DataView(k.machine.bytes().buffer, k.machine.bounce, n * 40);
+    const dv = new DataView(k.machine.bytes().buffer, k.machine.bounce, n * 48);
     for (let i = 0; i < n; i++) {
-      const o = i * 40;
+      const o = i * 48;
       out.push({
         start: dv.getBigUint64(o, true), end: dv.getBigUint64(o + 8, true), flags: dv.getBigUint64(o + 16, true),
-        pgoff: dv.getBigUint64(o + 24, true), rss_pages: dv.getBigUint64(o + 32, true),
+        pgoff: dv.getBigUint64(o + 24, true), rss_pages: dv.getBigUint64(o + 32, true), file: dv.getUint32(o + 40, true),
       });
     }
     from = out[out.length - 1].end;
@@ -55,13 +58,36 @@ function vma_name(k: Kernel, t: Task, v: VmaInfo): string {
   if (v.start <= f.brk && v.end >= f.start_brk && f.brk > f.start_brk) return "[heap]";
   if (t.start_stack >= v.start && t.start_stack < v.end) return "[stack]";
   if (t.sigreturn_tramp === v.start) return "[vdso]";
-  // prctl(PR_SET_VMA_ANON_NAME): shared anonymous memory is shmem in Linux, hence its prefix.
+  const name = anon_vma_name(k, t, v);
+  return name === null ? "" : "[anon:" + name + "]";
+}
+
+/** prctl(PR_SET_VMA_ANON_NAME)'s name for the vma, or null. */
+function anon_vma_name(k: Kernel, t: Task, v: VmaInfo): string | null {
   const n = k.machine.core.mm_vma_anon_name(t.mm, v.start) as number;
-  if (n >= 0) {
-    const name = new TextDecoder().decode(k.machine.bytes().subarray(k.machine.bounce, k.machine.bounce + n));
-    return (v.flags & VM_MAYSHARE ? "[anon_shmem:" : "[anon:") + name + "]";
+  if (n < 0) return null;
+  return new TextDecoder().decode(k.machine.bytes().subarray(k.machine.bounce, k.machine.bounce + n));
+}
+
+/** A file vma's dev, inode and name as show_map_vma prints them (d_path, " (deleted)"). */
+function vma_file(k: Kernel, t: Task, v: VmaInfo): { dev: number; ino: number; name: string } {
+  const pc = k.fs.vfs.page_cache;
+  const mf = pc?.mapped_file(v.file) ?? null;
+  if (mf) {
+    const d = mf.path.dentry;
+    let name: string;
+    if (d.d_name.startsWith("memfd:") && d.d_deleted) name = "/" + d.d_name;
+    else {
+      const r = k.fs.vfs.d_path(t.fs?.root ?? k.fs.vfs.root_path(), mf.path);
+      name = (r.reachable ? "" : "(unreachable)") + r.name;
+    }
+    return { dev: mf.inode.i_sb.s_dev, ino: mf.inode.i_ino, name: name + (d.d_deleted ? " (deleted)" : "") };
   }
-  return "";
+  // Shared anonymous memory: shmem_zero_setup's file on the internal shm mount, shown by its
+  // prctl name when it has one.
+  const ino = pc?.anon_shmem_ino(v.file) ?? 0;
+  const anon = anon_vma_name(k, t, v);
+  return { dev: k.fs.shm_mnt.mnt_sb.s_dev, ino, name: anon === null ? "/dev/zero (deleted)" : `[anon_shmem:${anon}]` };
 }
 
 /** /proc/<pid>/maps. */
@@ -70,6 +96,13 @@ export function proc_pid_maps(k: Kernel, t: Task): string {
   for (const v of mm_vmas(k, t.mm)) {
     const perms = (v.flags & VM_READ ? "r" : "-") + (v.flags & VM_WRITE ? "w" : "-") +
       (v.flags & VM_EXEC ? "x" : "-") + (v.flags & VM_MAYSHARE ? "s" : "p");
+    if (v.file) {
+      const f = vma_file(k, t, v);
+      const dev = `${hex(BigInt(MAJOR(f.dev)), 2)}:${hex(BigInt(MINOR(f.dev)), 2)}`;
+      const line = `${hex(v.start, 8)}-${hex(v.end, 8)} ${perms} ${hex(v.pgoff << 12n, 8)} ${dev} ${f.ino}`;
+      s += line.padEnd(73, " ") + f.name + "\n";
+      continue;
+    }
     // Anonymous private mappings show offset 0 (vm_pgoff is the address, not a file offset).
     let line = `${hex(v.start, 8)}-${hex(v.end, 8)} ${perms} ${hex(0n, 8)} 00:00 0`;
     const name = vma_name(k, t, v);

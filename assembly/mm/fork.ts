@@ -18,6 +18,7 @@ import {
 } from "./pgtable";
 import { get_page, page_mapcount, page_set_mapcount } from "./page_alloc";
 import { flush_tlb_range } from "../arch/um/tlb";
+import { mm_counter_add } from "./memory";
 
 /** copy_page_range: share src's present pages of vma with dst, write-protecting private ones. */
 function copy_page_range(dst: MmStruct, src: MmStruct, vma: VmArea): i32 {
@@ -41,7 +42,7 @@ function copy_page_range(dst: MmStruct, src: MmStruct, vma: VmArea): i32 {
         const pfn = pte_pfn(pte);
         get_page(pfn);
         page_set_mapcount(pfn, page_mapcount(pfn) + 1);
-        dst.rss_anon++;
+        mm_counter_add(dst, pfn, 1);
       }
       store<u64>(dp, pte);
     }

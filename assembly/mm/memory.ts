@@ -2,14 +2,17 @@
 // Owns: the transitions of a user PTE (none → zero page → private copy, COW break, reuse).
 // Follows Linux mm/memory.c (6.18): do_anonymous_page, do_wp_page with wp_page_reuse and
 // wp_page_copy, zap_pte_range. The caller (arch/um/fault.ts) found the vma and checked access.
-// DIVERGES: no THP, anon faults map 4 KiB pages; no file-backed faults yet (file data is
-// copied into anonymous memory by the kernel's loader).
+// File faults follow do_read_fault, do_cow_fault and do_shared_fault through the page cache
+// (mm/filemap.ts); a page past i_size is SIGBUS.
+// DIVERGES: no THP, faults map 4 KiB pages; no fault-around.
 
-import { PAGE_SIZE, PAGE_MASK, VM_READ, VM_WRITE, VM_EXEC, VM_SHARED } from "../include/mman";
+import { ENOMEM } from "../include/errno";
+import { PAGE_SIZE, PAGE_MASK, PAGE_SHIFT, VM_READ, VM_WRITE, VM_EXEC, VM_SHARED } from "../include/mman";
 import {
-  alloc_page, alloc_zeroed_page, pfn_to_host, put_page, page_ref, page_flags, page_set_flags,
-  page_mapcount, page_set_mapcount, PG_anon, ZERO_PFN,
+  alloc_page, alloc_zeroed_page, pfn_to_host, put_page, get_page, page_ref, page_flags, page_set_flags,
+  page_mapcount, page_set_mapcount, PG_anon, PG_swapbacked, PG_dirty, ZERO_PFN,
 } from "./page_alloc";
+import { AddressSpace, filemap_grab_folio } from "./filemap";
 import {
   _PAGE_PRESENT, _PAGE_READ, _PAGE_WRITE, _PAGE_EXEC, _PAGE_USER, _PAGE_ACCESSED, _PAGE_DIRTY,
   _PAGE_SPECIAL, pte_alloc_map, pte_offset_map, pte_present, pte_pfn, pfn_pte, pmd_addr_end,
@@ -35,6 +38,14 @@ export function vm_get_page_prot(vm_flags: u64): u64 {
   if ((vm_flags & (VM_WRITE | VM_SHARED)) == (VM_WRITE | VM_SHARED)) prot |= _PAGE_WRITE;
   if (vm_flags & VM_EXEC) prot |= _PAGE_EXEC;
   return prot;
+}
+
+/** add_mm_counter for the page's kind: MM_ANONPAGES, MM_SHMEMPAGES or MM_FILEPAGES. */
+export function mm_counter_add(mm: MmStruct, pfn: u32, delta: i32): void {
+  const f = page_flags(pfn);
+  if (f & PG_anon) mm.rss_anon += <u64><i64>delta;
+  else if (f & PG_swapbacked) mm.rss_shmem += <u32>delta;
+  else mm.rss_file += <u32>delta;
 }
 
 /** do_anonymous_page: first touch of an anonymous page. Reads map the shared zero page;
@@ -77,7 +88,7 @@ function wp_page_copy(mm: MmStruct, vma: VmArea, ptep: usize, pte: u64, addr: u6
   flush_tlb_range(changetype<usize>(mm), addr, addr + PAGE_SIZE);
   if (old != ZERO_PFN) {
     page_set_mapcount(old, page_mapcount(old) - 1);
-    mm.rss_anon--;
+    mm_counter_add(mm, old, -1);
     put_page(old);
   }
   return 0;
@@ -86,10 +97,48 @@ function wp_page_copy(mm: MmStruct, vma: VmArea, ptep: usize, pte: u64, addr: u6
 /** do_wp_page: a write to a present, write-protected page of a writable vma. */
 function do_wp_page(mm: MmStruct, vma: VmArea, ptep: usize, pte: u64, addr: u64): u32 {
   const pfn = pte_pfn(pte);
+  if (vma.vm_flags & VM_SHARED) {
+    // wp_page_shared: the page cache page itself takes the write.
+    page_set_flags(pfn, page_flags(pfn) | PG_dirty);
+    return wp_page_reuse(ptep, pte);
+  }
   if (pfn != ZERO_PFN && (page_flags(pfn) & PG_anon) && page_ref(pfn) == 1) {
     return wp_page_reuse(ptep, pte);
   }
   return wp_page_copy(mm, vma, ptep, pte, addr);
+}
+
+/** do_fault: first touch of a page of a file mapping. Reads and shared writes map the page
+ *  cache page; a write to a private mapping maps a private copy of it (do_cow_fault). */
+function do_fault(mm: MmStruct, vma: VmArea, ptep: usize, addr: u64, flags: u32): u32 {
+  const as = changetype<AddressSpace>(<usize>vma.vm_file);
+  const index = vma.vm_pgoff + ((addr - vma.vm_start) >> PAGE_SHIFT);
+  if (index >= (as.i_size + PAGE_SIZE - 1) >> PAGE_SHIFT) return VM_FAULT_SIGBUS;
+  const r = filemap_grab_folio(as, index);
+  if (r < 0) return r == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+  const pfn = <u32>r;
+  const prot = vm_get_page_prot(vma.vm_flags) | _PAGE_ACCESSED;
+  if ((flags & FAULT_FLAG_WRITE) && !(vma.vm_flags & VM_SHARED)) {
+    if (anon_vma_prepare(vma) != 0) return VM_FAULT_OOM;
+    const copy = alloc_page();
+    if (copy == 0) return VM_FAULT_OOM;
+    memory.copy(pfn_to_host(copy), pfn_to_host(pfn), <usize>PAGE_SIZE);
+    page_set_flags(copy, page_flags(copy) | PG_anon);
+    page_set_mapcount(copy, 1);
+    mm.rss_anon++;
+    store<u64>(ptep, pfn_pte(copy, prot | _PAGE_WRITE | _PAGE_DIRTY));
+    return 0;
+  }
+  get_page(pfn);
+  page_set_mapcount(pfn, page_mapcount(pfn) + 1);
+  mm_counter_add(mm, pfn, 1);
+  let bits = prot;
+  if (flags & FAULT_FLAG_WRITE) {
+    bits |= _PAGE_DIRTY;
+    page_set_flags(pfn, page_flags(pfn) | PG_dirty);
+  }
+  store<u64>(ptep, pfn_pte(pfn, bits));
+  return 0;
 }
 
 /** handle_mm_fault: resolve a fault at addr in vma, access already checked against vm_flags.
@@ -99,7 +148,9 @@ export function handle_mm_fault(mm: MmStruct, vma: VmArea, addr: u64, flags: u32
   const ptep = pte_alloc_map(mm.pgd, addr);
   if (ptep == 0) return VM_FAULT_OOM;
   const pte = load<u64>(ptep);
-  if (!pte_present(pte)) return do_anonymous_page(mm, vma, ptep, flags);
+  if (!pte_present(pte)) {
+    return vma.vm_file != 0 ? do_fault(mm, vma, ptep, addr, flags) : do_anonymous_page(mm, vma, ptep, flags);
+  }
   if ((flags & FAULT_FLAG_WRITE) && !(pte & _PAGE_WRITE)) {
     return do_wp_page(mm, vma, ptep, pte, addr);
   }
@@ -110,6 +161,11 @@ export function handle_mm_fault(mm: MmStruct, vma: VmArea, addr: u64, flags: u32
 
 /** zap_page_range: unmap [start, end) of mm, dropping each page's reference. */
 export function zap_page_range(mm: MmStruct, start: u64, end: u64): void {
+  zap_page_range_mapping(mm, start, end, true);
+}
+
+/** zap_page_range with zap_details: without even_cows, private (anonymous) copies stay. */
+export function zap_page_range_mapping(mm: MmStruct, start: u64, end: u64, even_cows: bool): void {
   let addr = start;
   while (addr < end) {
     const ptep = pte_offset_map(mm.pgd, addr);
@@ -119,12 +175,16 @@ export function zap_page_range(mm: MmStruct, start: u64, end: u64): void {
     }
     const pte = load<u64>(ptep);
     if (pte_present(pte)) {
-      store<u64>(ptep, 0);
       const pfn = pte_pfn(pte);
-      if (!(pte & _PAGE_SPECIAL)) {
-        if (page_flags(pfn) & PG_anon) mm.rss_anon--;
-        page_set_mapcount(pfn, page_mapcount(pfn) - 1);
-        put_page(pfn);
+      const special = (pte & _PAGE_SPECIAL) != 0;
+      if (even_cows || special || !(page_flags(pfn) & PG_anon)) {
+        store<u64>(ptep, 0);
+        if (!special) {
+          if ((pte & _PAGE_DIRTY) && !(page_flags(pfn) & PG_anon)) page_set_flags(pfn, page_flags(pfn) | PG_dirty);
+          mm_counter_add(mm, pfn, -1);
+          page_set_mapcount(pfn, page_mapcount(pfn) - 1);
+          put_page(pfn);
+        }
       }
     }
     addr += PAGE_SIZE;

@@ -1,7 +1,7 @@
 // mm/mm_types.ts — struct mm_struct and struct vm_area_struct as raw-memory records.
 // Both live in boot-sized slabs of linear memory (no managed objects, STYLE.md §3).
 
-//   struct vm_area_struct, 80 bytes:
+//   struct vm_area_struct, 96 bytes:
 //    0 vm_start u64 | 8 vm_end u64 (exclusive) | 16 vm_pgoff u64 | 24 vm_flags u64
 //   32 vm_mm u32 | 36 vm_next u32 | 40 vm_prev u32 | 44 anon_vma u32 | 48 vm_file u32
 //   52 anon_name u32 (struct anon_vma_name, mm/anon_name.ts) | 56 vm_ops u32 (VmOperationsStruct,
@@ -9,6 +9,7 @@
 //   fork child's inherited ones, mm/rmap.ts)
 //   64 rb_parent_color u32 (parent vma | colour in bit 0, 1 = black) | 68 rb_left u32
 //   72 rb_right u32 | 76 rb_subtree_gap u32 (pages; the vma tree's augmentation, mm/vma_tree.ts)
+//   80 i_mmap_next u32 | 84 i_mmap_prev u32 (vm_file's i_mmap list, mm/filemap.ts) | 88 reserved u64
 @unmanaged @final
 export class VmArea {
   vm_start: u64;
@@ -27,8 +28,11 @@ export class VmArea {
   rb_left: u32;
   rb_right: u32;
   rb_subtree_gap: u32;
+  i_mmap_next: u32;
+  i_mmap_prev: u32;
+  reserved: u64;
 }
-export const VMA_SIZE: u32 = 80;
+export const VMA_SIZE: u32 = 96;
 
 //   struct vm_operations_struct, 4 bytes: 0 close u32 (function object of (vma) => void, or 0).
 // Merging never removes a vma whose ops have close(): the resources it releases are tied to
@@ -43,7 +47,7 @@ export class VmOperationsStruct {
 //   16 start_brk | 24 brk | 32 mmap_base | 40 start_stack | 48 total_vm (pages)
 //   56 stack_vm (pages) | 64 hiwater_vm (pages) | 72 rss_anon (pages) | 80 stack_rlimit (bytes)
 //   88 mmap_cache u32 (last found vma) | 92 id u32 | 96 mm_rb u32 (vma tree root)
-//  100 mmap_last u32 (highest vma) | 104..127 reserved
+//  100 mmap_last u32 (highest vma) | 104 rss_file u32 | 108 rss_shmem u32 (pages) | 112..127 reserved
 @unmanaged @final
 export class MmStruct {
   pgd: u32;
@@ -63,7 +67,8 @@ export class MmStruct {
   id: u32;
   mm_rb: u32;
   mmap_last: u32;
-  r1: u64;
+  rss_file: u32;
+  rss_shmem: u32;
   r2: u64;
   r3: u64;
 }

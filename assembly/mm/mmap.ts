@@ -2,8 +2,8 @@
 // Owns: creating and destroying an mm, placing new mappings. Follows Linux mm/mmap.c and
 // mm/vma.c (6.18): argument checks in Linux's order (tests diff errnos), anonymous private
 // vm_pgoff = addr >> PAGE_SHIFT, merges with an adjacent compatible vma on either side.
-// DIVERGES: anonymous mappings only (file data reaches memory through the kernel's copies);
-// no ASLR: mmap_base is chosen by the kernel and fixed.
+// File mappings carry an address_space (mm/filemap.ts) as vm_file and their file page offset.
+// DIVERGES: no ASLR: mmap_base is chosen by the kernel and fixed.
 
 import { EINVAL, ENOMEM, EEXIST, EOVERFLOW } from "../include/errno";
 import {
@@ -23,6 +23,7 @@ import {
 import { vmg_get, vmg_init, vma_merge_new_range } from "./vma_merge";
 import { unmapped_area_topdown } from "./vma_tree";
 import { zap_page_range } from "./memory";
+import { mapping_alloc, mapping_release, AS_SHMEM, AS_ANON_SHMEM } from "./filemap";
 import { tlb_mm, tlb_switch_mm } from "../arch/um/tlb";
 
 /** Pages kept free below a VM_GROWSDOWN vma (mm/mmap.c stack_guard_gap, 256 pages). */
@@ -119,7 +120,7 @@ function mmap_vm_flags(prot: i32, flags: i32): u64 {
 }
 
 /** mmap_region: map [addr, addr+len) with vm_flags, replacing what was there. */
-export function mmap_region(mm: MmStruct, addr: u64, len: u64, vm_flags: u64, pgoff: u64): u64 {
+export function mmap_region(mm: MmStruct, addr: u64, len: u64, vm_flags: u64, file: u32, pgoff: u64): u64 {
   const end = addr + len;
   if (find_vma_intersection(mm, addr, end) != null) {
     const err = do_munmap(mm, addr, len);
@@ -127,6 +128,7 @@ export function mmap_region(mm: MmStruct, addr: u64, len: u64, vm_flags: u64, pg
   }
   const vmg = vmg_get();
   vmg_init(vmg, mm, addr, end, vm_flags, pgoff);
+  vmg.file = file;
   const prev = find_vma_prev_of(mm, addr);
   vmg.prev = prev == null ? 0 : changetype<u32>(prev);
   const next = prev == null ? vma_first(mm) : vma_next(prev);
@@ -139,6 +141,7 @@ export function mmap_region(mm: MmStruct, addr: u64, len: u64, vm_flags: u64, pg
     vma.vm_end = end;
     vma.vm_flags = vm_flags;
     vma.vm_pgoff = pgoff;
+    vma.vm_file = file;
     vma_link(mm, vma, prev);
   }
   mm.total_vm += len >> PAGE_SHIFT;
@@ -147,9 +150,14 @@ export function mmap_region(mm: MmStruct, addr: u64, len: u64, vm_flags: u64, pg
   return addr;
 }
 
-/** do_mmap: an anonymous mapping. Returns the address or -errno (as an unsigned value).
- *  Preconditions: the syscall layer checked the file offset. Matches mm/mmap.c do_mmap(). */
-export function do_mmap(mm: MmStruct, addr: u64, len: u64, prot: i32, flags: i32): u64 {
+/** do_mmap: an anonymous mapping, or one of file (an address_space, mm/filemap.ts) from page
+ *  pgoff. vm_clear drops the VM_MAY* (and VM_SHARED) bits the open file does not allow;
+ *  file_err is the answer of the kernel's checks on the struct file (EACCES, EPERM, ENODEV...),
+ *  returned where Linux makes them: after the address is settled. Returns the address or -errno (as
+ *  an unsigned value). Preconditions: the syscall layer checked the file offset.
+ *  Matches mm/mmap.c do_mmap(); MAP_SHARED anonymous memory gets a shmem file as
+ *  shmem_zero_setup() gives it. */
+export function do_mmap(mm: MmStruct, addr: u64, len: u64, prot: i32, flags: i32, file: u32, pgoff: u64, vm_clear: u64, file_err: i32): u64 {
   if (len == 0) return <u64>-EINVAL;
   if (!(flags & MAP_FIXED)) {
     addr &= PAGE_MASK;
@@ -166,10 +174,19 @@ export function do_mmap(mm: MmStruct, addr: u64, len: u64, prot: i32, flags: i32
   if ((flags & MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, addr, addr + len) != null) {
     return <u64>-EEXIST;
   }
-  const vm_flags = mmap_vm_flags(prot, flags);
-  const pgoff: u64 = vm_flags & VM_SHARED ? 0 : addr >> PAGE_SHIFT;
+  if (file_err != 0) return <u64><i64>file_err;
+  const vm_flags = mmap_vm_flags(prot, flags) & ~vm_clear;
+  if (file == 0) {
+    if (!(vm_flags & VM_SHARED)) return mmap_region(mm, addr, len, vm_flags, 0, addr >> PAGE_SHIFT);
+    const as = mapping_alloc(AS_SHMEM | AS_ANON_SHMEM, 0);
+    if (as == null) return <u64>-ENOMEM;
+    as.i_size = len;
+    const r = mmap_region(mm, addr, len, vm_flags, changetype<u32>(as), 0);
+    mapping_release(as); // no inode: the vmas alone keep it
+    return r;
+  }
   if (pgoff + (len >> PAGE_SHIFT) < pgoff) return <u64>-EOVERFLOW;
-  return mmap_region(mm, addr, len, vm_flags, pgoff);
+  return mmap_region(mm, addr, len, vm_flags, file, pgoff);
 }
 
 /** do_munmap: unmap [start, start+len), splitting vmas at both ends.
@@ -223,7 +240,7 @@ export function do_brk(mm: MmStruct, brk: u64): u64 {
   const next = find_vma(mm, oldbrk);
   if (next != null && newbrk + PAGE_SIZE > vm_start_gap(next)) return origbrk;
   const flags: u64 = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_ACCOUNT;
-  const r = mmap_region(mm, oldbrk, newbrk - oldbrk, flags, oldbrk >> PAGE_SHIFT);
+  const r = mmap_region(mm, oldbrk, newbrk - oldbrk, flags, 0, oldbrk >> PAGE_SHIFT);
   if (r >= <u64>-4095) return origbrk;
   mm.brk = brk;
   return brk;

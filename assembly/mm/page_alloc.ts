@@ -20,13 +20,16 @@ import { DEBUG_VM } from "./debug_vm";
 //    0 _refcount u32 | 4 _mapcount u32 | 8 flags u32
 //   12 private u32   (allocated PG_code frame: its decoded page; free block head: buddy order)
 //   16 lru_next u32 | 20 lru_prev u32 (pfns; free block heads on free_area[order] only, 0 = end)
-//   24 reserved u64
+//   24 mapping u32 (page cache pages: their address_space, mm/filemap.ts; else 0)
+//   28 index u32 (page cache pages: the page's index in the file, low 32 bits)
 export const PAGE_STRUCT_SIZE: u32 = 32;
 const PAGE_STRUCT_SHIFT: u32 = 5;
 export const PG_reserved: u32 = 1 << 0;
 export const PG_anon: u32 = 1 << 1;
 export const PG_table: u32 = 1 << 2;
 export const PG_code: u32 = 1 << 3; // private holds a decoded-instruction page; stores must invalidate it.
+export const PG_swapbacked: u32 = 1 << 5; // shmem page: the cache is its only copy
+export const PG_dirty: u32 = 1 << 6; // written since it entered the page cache
 // Bit 4 is PG_decoded (arch/um/decode_cache.ts). PG_buddy stays far above the bits other files
 // add: Linux keeps it in page_type, apart from the page flags, for the same reason.
 export const PG_buddy: u32 = 1 << 30; // first page of a free block; private holds its order
@@ -82,6 +85,18 @@ export function page_alloc_struct_check(): void {
 }
 @inline export function page_set_private(pfn: u32, v: u32): void {
   store<u32>(pfn_page(pfn), v, 12);
+}
+@inline export function page_mapping(pfn: u32): u32 {
+  return load<u32>(pfn_page(pfn), 24);
+}
+@inline export function page_set_mapping(pfn: u32, v: u32): void {
+  store<u32>(pfn_page(pfn), v, 24);
+}
+@inline export function page_index(pfn: u32): u32 {
+  return load<u32>(pfn_page(pfn), 28);
+}
+@inline export function page_set_index(pfn: u32, v: u32): void {
+  store<u32>(pfn_page(pfn), v, 28);
 }
 @inline function lru_next(pfn: u32): u32 {
   return load<u32>(pfn_page(pfn), 16);
@@ -262,6 +277,7 @@ function __free_one_page(pfn: u32, order: u32): void {
   if (page_flags(pfn) & PG_code) free_hook(pfn);
   page_set_flags(pfn, 0);
   page_set_mapcount(pfn, 0);
+  page_set_mapping(pfn, 0);
 }
 
 /** __free_pages: drop the reference alloc_pages(order) gave; the last one frees the block.

@@ -6,7 +6,8 @@
 // the tree's order == the list's order, red-black rules, gap augmentation bounds every hole.
 // Costs: find_vma, find_vma_prev_of, vma_link, vma_unlink, split: O(log n); vma_next/vma_prev
 // and vma_first: O(1). Nothing here allocates except vm_area_alloc (__split_vma's new vma).
-// Merging lives in mm/vma_merge.ts, modify-or-split in mm/vma_modify.ts. Range changes of a linked vma should go through vma_set_range (Linux:
+// Merging lives in mm/vma_merge.ts, modify-or-split in mm/vma_modify.ts. A vma with a vm_file
+// is on that file's i_mmap list from vma_link to vm_area_free. Range changes of a linked vma should go through vma_set_range (Linux:
 // vma_set_range + vma_iter_store) so the tree's gap bounds stay exact.
 
 import { ENOMEM } from "../include/errno";
@@ -16,6 +17,7 @@ import { kmem_cache_create, kmem_cache_zalloc, kmem_cache_free, kmem_cache_nr_ac
 import { anon_vma_clone, unlink_anon_vmas } from "./rmap";
 import { anon_vma_name_get, anon_vma_name_put } from "./anon_name";
 import { DEBUG_VM } from "./debug_vm";
+import { i_mmap_insert, i_mmap_remove } from "./filemap";
 import {
   vma_tree_insert, vma_tree_erase, vma_tree_find, vma_tree_find_prev, vma_gap_propagate,
   vma_tree_validate,
@@ -62,6 +64,7 @@ export function vm_area_free(vma: VmArea): void {
   unlink_anon_vmas(vma);
   anon_vma_name_put(vma.anon_name);
   vma.anon_name = 0;
+  if (vma.vm_file != 0) i_mmap_remove(vma);
   kmem_cache_free(vma_cachep, changetype<usize>(vma));
 }
 
@@ -152,6 +155,7 @@ export function vma_link(mm: MmStruct, vma: VmArea, prev: VmArea | null): void {
       "vma_link overlaps next");
   }
   vma_tree_insert(mm, vma, prev);
+  if (vma.vm_file != 0) i_mmap_insert(vma);
   if (vma.vm_next == 0) mm.mmap_last = changetype<u32>(vma);
   // The next lookup is usually about the new vma (a fault in it, or its munmap).
   mm.mmap_cache = changetype<u32>(vma);

@@ -16,6 +16,7 @@ import { Vfs } from "./vfs";
 import { Mount } from "./vfs_types";
 import type { FileSystemType, Inode, SuperBlock } from "./vfs_types";
 import { shmem_fill_super } from "./tmpfs";
+import { PageCache } from "./page_cache";
 import { chr_dev_init, devtmpfs_type } from "./devtmpfs";
 import { pipefs_super, fifo_fops } from "./pipe";
 import { anon_inode_init } from "./eventfd";
@@ -50,6 +51,7 @@ export class FsState {
     const vfs = new Vfs({
       now_ns: () => k.port.realtime_ns(),
       total_pages: Math.floor(k.params.mem_bytes / 4096),
+      page_cache: new PageCache(k.machine),
     });
     this.vfs = vfs;
     const tmpfs: FileSystemType = { name: "tmpfs", requires_dev: false, mount: (opts) => shmem_fill_super(vfs, tmpfs, opts) };

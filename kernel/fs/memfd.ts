@@ -8,7 +8,8 @@ import type { Mount } from "./vfs_types";
 import { Dentry } from "./vfs_types";
 import { File, O_RDWR, O_LARGEFILE, S_IFREG } from "./file";
 import { shmem_get_inode, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_GROW, F_SEAL_WRITE, F_SEAL_FUTURE_WRITE, F_SEAL_EXEC } from "./tmpfs";
-import { EINVAL, EPERM } from "../errno";
+import { EINVAL, EPERM, EBUSY } from "../errno";
+import { ShmemFileData } from "./page_cache";
 
 export const MFD_CLOEXEC = 0x1;
 export const MFD_ALLOW_SEALING = 0x2;
@@ -46,6 +47,7 @@ export function memfd_file_create(vfs: Vfs, shm_mnt: Mount, name: string, flags:
   const f = new File(inode.i_fop, O_RDWR | O_LARGEFILE);
   f.path = { mnt: shm_mnt, dentry: d };
   f.inode = inode;
+  inode.i_count++;
   shm_mnt.mnt_count++;
   return f;
 }
@@ -60,7 +62,9 @@ export function memfd_fcntl(file: File, cmd: number, arg: number): number | null
   if (!(file.fmode & 0x2)) return -EPERM; // FMODE_WRITE
   if (arg & ~F_ALL_SEALS) return -EINVAL;
   if (inode.seals & F_SEAL_SEAL) return -EPERM;
-  // F_SEAL_WRITE needs no writable shared mappings; there are none until file mmap (issue 3).
+  // F_SEAL_WRITE needs no writable shared mappings (mapping_deny_writable).
+  if (arg & F_SEAL_WRITE && !(inode.seals & F_SEAL_WRITE) && inode.data instanceof ShmemFileData &&
+    inode.data.writably_mapped()) return -EBUSY;
   // SEAL_EXEC on an executable file implies the write seals: W^X from the start.
   let seals = arg;
   if (seals & F_SEAL_EXEC && inode.i_mode & 0o111) seals |= F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE;

@@ -6,7 +6,7 @@
 // a directory's i_nlink is 2 plus its subdirectories; st_blocks counts allocated pages.
 // Timestamps come from the clock the VFS was given (never a host clock).
 
-import { Dentry, Inode, SuperBlock, inode_getattr, dt_type } from "./vfs_types";
+import { Dentry, Inode, SuperBlock, inode_getattr, dt_type, iput_final } from "./vfs_types";
 import type { FileSystemType, InodeOps, StatfsInfo } from "./vfs_types";
 import { JsFileData, PAGE_SIZE, FILE_SIZE_MAX } from "./file_data";
 import {
@@ -35,6 +35,21 @@ export interface ShmemSbInfo {
   max_inodes: number;
   free_inodes: number;
   budget: { free_pages: number };
+  /** The core's shmem_sb_info (page cache budget), 0 until a file needs it. */
+  core_sb?: number;
+}
+
+/** The super block's page budget in the core's page cache, made on first use. */
+function shmem_sb(vfs: Vfs, info: ShmemSbInfo): number {
+  if (!info.core_sb) {
+    const pc = vfs.page_cache!;
+    const sb = pc.new_sb(info.max_blocks);
+    info.core_sb = sb;
+    const max = info.max_blocks;
+    // statfs and the JS side see the core's count from now on.
+    info.budget = { get free_pages() { return Math.max(0, max - pc.sb_used(sb)); }, set free_pages(_v: number) {} };
+  }
+  return info.core_sb;
 }
 
 export function shmem_info(sb: SuperBlock): ShmemSbInfo {
@@ -118,7 +133,7 @@ export function shmem_get_inode(vfs: Vfs, sb: SuperBlock, mode: number, rdev: nu
   inode.i_atime_ns = inode.i_mtime_ns = inode.i_ctime_ns = inode.i_btime_ns = now;
   switch (mode & S_IFMT) {
     case S_IFREG:
-      inode.data = new JsFileData(info.budget);
+      inode.data = vfs.page_cache ? vfs.page_cache.shmem_file(shmem_sb(vfs, info)) : new JsFileData(info.budget);
       break;
     case S_IFDIR:
       inode.i_nlink = 2;
@@ -166,6 +181,7 @@ function drop_inode(inode: Inode): void {
   if (inode.i_nlink > 0) return;
   const info = shmem_info(inode.i_sb);
   if (info) info.free_inodes++;
+  iput_final(inode);
 }
 
 /** The group a new inode gets, and whether a new directory inherits S_ISGID (inode_init_owner). */

@@ -8,7 +8,8 @@
 // Time: every timestamp comes from the `now` callback the kernel passes in (its clock, fed by
 // the host port); nothing here reads a host clock.
 
-import { Dentry, Inode, Mount, SuperBlock, new_encode_dev, MNT_READONLY, MNT_NOEXEC, MNT_NODEV } from "./vfs_types";
+import { Dentry, Inode, Mount, SuperBlock, new_encode_dev, MNT_READONLY, MNT_NOEXEC, MNT_NODEV, iput_final } from "./vfs_types";
+import type { PageCache } from "./page_cache";
 import type { FileSystemType, Path } from "./vfs_types";
 import {
   File, FileOps, fmode_of, S_IFMT, S_IFREG, S_IFDIR, S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK, S_ISDIR, S_ISLNK,
@@ -37,6 +38,9 @@ export interface VfsOptions {
   now_ns: () => bigint;
   /** Pages of guest memory (tmpfs's default size is half). */
   total_pages: number;
+  /** The core's page cache: tmpfs files keep their bytes there. Without it (unit tests of the
+   *  VFS alone) they live in JS pages and cannot be mapped shared. */
+  page_cache?: PageCache;
 }
 
 /** What open() was asked for, after build_open_flags(). */
@@ -52,6 +56,7 @@ export interface OpenHow {
 export class Vfs implements WalkEnv {
   readonly now: () => bigint;
   readonly total_pages: number;
+  readonly page_cache: PageCache | null;
   readonly fs_types = new Map<string, FileSystemType>();
   readonly mounts: Mount[] = [];
   readonly chrdevs = new Map<number, FileOps>();
@@ -61,6 +66,7 @@ export class Vfs implements WalkEnv {
   constructor(opts: VfsOptions) {
     this.now = opts.now_ns;
     this.total_pages = opts.total_pages;
+    this.page_cache = opts.page_cache ?? null;
   }
 
   register_filesystem(type: FileSystemType): void {
@@ -338,6 +344,7 @@ export class Vfs implements WalkEnv {
     }
     file.fmode = fmode_of(f_flags, file.ops) | (created ? FMODE_CREATED : 0);
     path.mnt.mnt_count++;
+    inode.i_count++;
     return file;
   }
 
@@ -347,6 +354,7 @@ export class Vfs implements WalkEnv {
     file.path = path;
     file.inode = path.dentry.d_inode;
     path.mnt.mnt_count++;
+    if (file.inode) file.inode.i_count++;
     return file;
   }
 
@@ -371,6 +379,10 @@ export class Vfs implements WalkEnv {
     if (--file.refs > 0) return;
     if (file.path) file.path.mnt.mnt_count--;
     file.ops.release?.(file);
+    if (file.path && file.inode) {
+      file.inode.i_count--;
+      iput_final(file.inode);
+    }
   }
 
   // --- name operations ---

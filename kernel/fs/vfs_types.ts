@@ -54,6 +54,8 @@ export interface FileData {
   nr_pages(): number;
   /** SEEK_DATA/SEEK_HOLE: the first data (or hole) offset at or after pos, or -1. */
   seek_data(pos: number, hole: boolean): number;
+  /** The inode was evicted (no names, no open files): storage outside the JS heap goes. */
+  release?(): void;
 }
 
 export interface StatfsInfo {
@@ -148,6 +150,8 @@ export class Inode {
   i_private: unknown = null;
   /** memfd seals (F_SEAL_*). */
   seals = 0;
+  /** Open files on this inode (i_count without the dentries' references). */
+  i_count = 0;
 
   constructor(sb: SuperBlock, ino: number, mode: number, op: InodeOps, fop: FileOps) {
     this.i_sb = sb;
@@ -250,6 +254,11 @@ export const DT_SOCK = 12;
 
 export function dt_type(mode: number): number {
   return (mode >>> 12) & 15;
+}
+
+/** iput_final: an inode with no names left and no open file is evicted. */
+export function iput_final(inode: Inode): void {
+  if (inode.i_nlink === 0 && inode.i_count === 0) inode.data?.release?.();
 }
 
 /** generic_fillattr: an inode's kstat. */

@@ -64,6 +64,7 @@ const PROGRAMS: Record<string, Program> = {
   mremap: { args: [], status: 0, oracle: "native" },
   vma_merge: { args: [], status: 0, oracle: "native" },
   sigwait: { args: [], status: 0, oracle: "native" },
+  filemap: { args: [], status: 0, oracle: "native" },
 };
 
 interface RunResult {

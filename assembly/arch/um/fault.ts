@@ -17,6 +17,9 @@ export const ACC_READ: u32 = 0;
 export const ACC_WRITE: u32 = 1;
 export const ACC_EXEC: u32 = 2;
 
+/** The code of the SIGKILL stop that means "out of memory" (no signal: run the OOM killer). */
+export const FAULT_CODE_OOM: u32 = 0x4f4f4d; // "OOM"
+
 export let fault_signo: u32 = 0;
 export let fault_code: u32 = 0;
 
@@ -49,8 +52,8 @@ export function do_page_fault(mm: MmStruct, addr: u64, access: u32): bool {
   if (access == ACC_EXEC) flags |= FAULT_FLAG_INSTRUCTION;
   const r = handle_mm_fault(mm, vma, addr, flags);
   if (r == 0) return true;
-  // DIVERGES: no OOM killer yet; the faulting task is killed as the OOM victim would be.
-  if (r & VM_FAULT_OOM) return fault_fail(SIGKILL, 0);
+  // pagefault_out_of_memory: the kernel's OOM killer picks a victim; the fault is retried.
+  if (r & VM_FAULT_OOM) return fault_fail(SIGKILL, FAULT_CODE_OOM);
   if (r & VM_FAULT_SIGBUS) return fault_fail(SIGBUS, BUS_ADRERR);
   return fault_fail(SIGSEGV, SEGV_ACCERR);
 }

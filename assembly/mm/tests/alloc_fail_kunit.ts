@@ -25,7 +25,7 @@ const RW: i32 = PROT_READ | PROT_WRITE;
 const SWEEP_MAX: u32 = 64;
 
 function map(mm: MmStruct, addr: u64, len: u64): u64 {
-  return do_mmap(mm, addr, len, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
+  return do_mmap(mm, addr, len, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0, 0, 0, 0);
 }
 
 function touch(mm: MmStruct, start: u64, end: u64): u32 {

@@ -34,7 +34,7 @@ function name_at(mm: MmStruct, page: u64): u32 {
 
 function anon_name_split_merge_clear(test: KUnit): void {
   const mm = mm_for_test();
-  KUNIT_ASSERT_EQ(test, do_mmap(mm, pg(0), 8 << 12, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED), pg(0));
+  KUNIT_ASSERT_EQ(test, do_mmap(mm, pg(0), 8 << 12, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0, 0, 0, 0), pg(0));
   const foo = mkname("foo");
   const foo2 = mkname("foo");
   // 01234567   name [2, 4): three vmas
@@ -73,7 +73,7 @@ function anon_name_split_merge_clear(test: KUnit): void {
 
 function anon_name_errors(test: KUnit): void {
   const mm = mm_for_test();
-  KUNIT_ASSERT_EQ(test, do_mmap(mm, pg(0), 8 << 12, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED), pg(0));
+  KUNIT_ASSERT_EQ(test, do_mmap(mm, pg(0), 8 << 12, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0, 0, 0, 0), pg(0));
   const n = mkname("n");
   KUNIT_EXPECT_EQ(test, madvise_set_anon_name(mm, pg(0) + 1, 4096, n), -EINVAL);
   KUNIT_EXPECT_EQ(test, madvise_set_anon_name(mm, pg(0), <u64>-1, n), -EINVAL);

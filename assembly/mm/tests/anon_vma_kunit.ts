@@ -23,7 +23,7 @@ const RW: i32 = PROT_READ | PROT_WRITE;
 }
 
 function map_fixed(test: KUnit, mm: MmStruct, page: u64, nr: u64, prot: i32): void {
-  KUNIT_ASSERT_EQ(test, do_mmap(mm, pg(page), nr << 12, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED), pg(page));
+  KUNIT_ASSERT_EQ(test, do_mmap(mm, pg(page), nr << 12, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0, 0, 0, 0), pg(page));
 }
 
 function write_fault(mm: MmStruct, page: u64): u32 {

@@ -25,6 +25,10 @@ export class Machine {
   private readonly off: Record<string, number> = {};
   readonly bounce: number;
   readonly bounceSize: number;
+  /** Fills page `index` of a non-shmem page-cache mapping during a fault (the core's
+   *  filemap_read_folio import): the bytes (at most a page), or -errno. Must not call back
+   *  into the core. */
+  read_folio: (mapping: number, index: bigint) => Uint8Array | number = () => -5;
 
   private constructor(core: CoreExports) {
     this.core = core;
@@ -40,8 +44,16 @@ export class Machine {
   /** Instantiate the core and give it mem_bytes of guest physical memory. */
   static create(module: WebAssembly.Module, mem_bytes: number): Machine {
     let core: CoreExports | null = null;
+    let machine: Machine | null = null;
     const imports = {
       env: {
+        filemap_read_folio(mapping: number, index: bigint, dst: number): number {
+          const r = machine!.read_folio(mapping >>> 0, index);
+          if (typeof r === "number") return r;
+          const n = Math.min(r.length, 4096);
+          machine!.bytes().set(r.subarray(0, n), dst >>> 0);
+          return n;
+        },
         abort(msg: number, file: number, line: number, col: number): never {
           const text = core ? readAsString(core.memory, msg) : "?";
           const where = core ? readAsString(core.memory, file) : "?";
@@ -52,7 +64,8 @@ export class Machine {
     const inst = instantiateSync(module, imports as any);
     core = inst.exports as unknown as CoreExports;
     core.core_init(Math.floor(mem_bytes / 4096));
-    return new Machine(core);
+    machine = new Machine(core);
+    return machine;
   }
 
   private views(): void {
