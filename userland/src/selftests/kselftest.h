@@ -129,6 +129,10 @@ static inline const char *ksft_errno_name(int e)
 	case EBUSY: return "EBUSY";
 	case EDEADLK: return "EDEADLK";
 	case ENOSYS: return "ENOSYS";
+	case ENOMEM: return "ENOMEM";
+	case EFAULT: return "EFAULT";
+	case EBADF: return "EBADF";
+	case ENODEV: return "ENODEV";
 	case EOWNERDEAD: return "EOWNERDEAD";
 	case ENOTRECOVERABLE: return "ENOTRECOVERABLE";
 	}
@@ -147,6 +151,14 @@ static inline void ksft_expect_errno(long ret, int err, int want, const char *de
 		       ret == -1 ? ksft_errno_name(err) : "unset", ksft_errno_name(want));
 	ksft_test_result_fail("%s", desc);
 }
+
+/* KSFT_EXPECT_ERRNO: runs call with errno cleared and checks it failed with want. */
+#define KSFT_EXPECT_ERRNO(call, want, desc)                                                        \
+	do {                                                                                       \
+		errno = 0;                                                                         \
+		long ksft_ret_ = (long)(call);                                                     \
+		ksft_expect_errno(ksft_ret_, errno, want, desc);                                   \
+	} while (0)
 
 /* ksft_finished: the totals line, a warning if the plan was not met, and the exit status. */
 static inline __attribute__((noreturn)) void ksft_finished(void)
