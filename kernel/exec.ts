@@ -90,6 +90,7 @@ export function do_execve(k: Kernel, task: Task, req: ExecRequest): { errno: num
   task.start_stack = BigInt(r.start_stack);
   task.mm_args = [BigInt(r.arg_start), BigInt(r.arg_end), BigInt(r.env_start), BigInt(r.env_end)];
   task.comm = comm_of(req.filename);
+  task.did_exec = true;
   return null;
 }
 

@@ -2,12 +2,16 @@
 // Follows kernel/exit.c do_wait() (6.18) for exits: pid selection (< -1: that process group,
 // -1: any child, 0: our process group, > 0: that child), WNOHANG, ECHILD when nothing could
 // ever match, the wait status encoding (code << 8, or signo | 0x80 when a core was dumped).
-// DIVERGES: stopped and continued children (WUNTRACED, WCONTINUED) arrive with job control.
+// Stopped and continued children (WUNTRACED, WCONTINUED), a thread group's leader reported only
+// once its last thread is gone (delay_group_leader), and the orphaned-process-group rules of
+// exit.c: a group left with no member whose parent is in another group of the same session
+// gets SIGHUP and SIGCONT if it has stopped members, and its job-control stops are discarded.
 
 import type { Kernel } from "./kernel";
 import type { Task, ExitState } from "./task";
 import { ECHILD, EFAULT, EINVAL } from "./errno";
 import { block, Blocked } from "./sched";
+import { kill_pgrp, SIGHUP, SIGCONT } from "./signal";
 
 export const WNOHANG = 1;
 export const WUNTRACED = 2;
@@ -24,6 +28,58 @@ export function wait_status(s: ExitState): number {
   if (s.kind === "exited") return (s.code & 0xff) << 8;
   if (s.kind === "signaled") return (s.signo & 0x7f) | (s.core ? 0x80 : 0);
   return 0;
+}
+
+/** A process (its leader) still has a live thread. */
+export function process_alive(p: Task): boolean {
+  return p.group.some((g) => g.state.kind === "running");
+}
+
+/** A child that can be reaped: dead, and no thread of it left (delay_group_leader). */
+function is_zombie(c: Task): boolean {
+  return c.state.kind !== "running" && c.group.length === 1;
+}
+
+/** The processes (thread group leaders) of process group pgid. */
+function pgrp_processes(k: Kernel, pgid: number): Task[] {
+  return [...k.tasks.values()].filter((p) => p.group[0] === p && p.pgid === pgid);
+}
+
+/** will_become_orphaned_pgrp: no member but ignored has a parent in another process group of
+ *  the same session (a parent that is init does not count). */
+function will_become_orphaned_pgrp(k: Kernel, pgid: number, ignored: Task | null): boolean {
+  for (const p of pgrp_processes(k, pgid)) {
+    if (p === ignored || !process_alive(p)) continue;
+    const parent = p.parent;
+    if (!parent || parent.tgid === 1) continue;
+    if (parent.pgid !== pgid && parent.sid === p.sid) return false;
+  }
+  return true;
+}
+
+/** is_current_pgrp_orphaned: SIGTSTP, SIGTTIN and SIGTTOU do not stop such a group. */
+export function is_current_pgrp_orphaned(k: Kernel, t: Task): boolean {
+  return will_become_orphaned_pgrp(k, t.group[0].pgid, null);
+}
+
+function has_stopped_jobs(k: Kernel, pgid: number): boolean {
+  return pgrp_processes(k, pgid).some((p) => p.group.some((g) => g.stopped));
+}
+
+/** kill_orphaned_pgrp: tsk's process exits (parent null), or tsk is reparented away from
+ *  parent. If that took away its group's last link to a parent outside the group in the same
+ *  session and the group has stopped members, POSIX wants it told: SIGHUP, then SIGCONT. */
+export function kill_orphaned_pgrp(k: Kernel, tsk: Task, parent: Task | null): void {
+  const pgid = tsk.pgid;
+  let ignored: Task | null = tsk;
+  if (!parent) parent = tsk.parent;
+  else ignored = null;
+  if (!parent) return;
+  if (parent.pgid !== pgid && parent.sid === tsk.sid && will_become_orphaned_pgrp(k, pgid, ignored) &&
+      has_stopped_jobs(k, pgid)) {
+    kill_pgrp(k, pgid, SIGHUP);
+    kill_pgrp(k, pgid, SIGCONT);
+  }
 }
 
 function matches(t: Task, child: Task, pid: number): boolean {
@@ -46,7 +102,7 @@ export function do_wait4(k: Kernel, t: Task, pid: number, status_addr: bigint, o
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL)) return -EINVAL;
   const candidates = children_of(t).filter((c) => matches(t, c, pid));
   if (candidates.length === 0) return -ECHILD;
-  const zombie = candidates.find((c) => c.state.kind !== "running");
+  const zombie = candidates.find(is_zombie);
   if (!zombie) {
     // wait_task_stopped / wait_task_continued: job control news, reported once each.
     const stopped = options & WUNTRACED ? candidates.find((c) => c.stop_report !== 0) : undefined;
@@ -103,7 +159,7 @@ export function do_waitid(k: Kernel, t: Task, idtype: number, id: number, infop:
   let code = 0;
   let status = 0;
   if (options & WEXITED) {
-    found = candidates.find((c) => c.state.kind !== "running");
+    found = candidates.find(is_zombie);
     if (found) {
       const st = found.state;
       code = st.kind === "exited" ? CLD_EXITED : st.kind === "signaled" && st.core ? CLD_DUMPED : CLD_KILLED;

@@ -21,6 +21,7 @@ import { ENOSYS, ENOENT } from "./errno";
 /** -ERESTARTSYS (include/linux/errno.h): kernel-internal, never seen by a guest. */
 const ERESTARTSYS = 512;
 import { WaitQueue, Blocked } from "./sched";
+import { kill_orphaned_pgrp, process_alive } from "./exit";
 import { do_signal, has_pending, send_group_sig, send_sig_info, SIGPIPE, sigmask, SIG_IGN, SIG_DFL, SIGCHLD, SA_NOCLDWAIT } from "./signal";
 
 const CLD_EXITED = 1;
@@ -117,14 +118,15 @@ export class Kernel {
   /** Run until task has exited (and every other task with it, as when init dies), sleeping
    *  on the host when nothing is runnable. For hosts with an event loop, see step(). */
   run(task: Task): ExitState {
-    while (task.state.kind === "running") {
-      const r = this.step(Infinity, () => task.state.kind !== "running");
+    // The process lives while any thread does: its main thread may leave with pthread_exit.
+    while (process_alive(task)) {
+      const r = this.step(Infinity, () => !process_alive(task));
       if (r.kind === "idle") {
         if (r.deadline_ns === null) break;
         this.port.sleep_until(r.deadline_ns);
       }
     }
-    if (task.state.kind === "running") {
+    if (process_alive(task)) {
       this.port.log("umwasm: every task is asleep with nothing left to wake it (deadlock); killing them");
     }
     this.kill_all();
@@ -363,6 +365,9 @@ export class Kernel {
 
   /** Every thread of task's process exits with state (exit_group, a fatal signal). */
   do_group_exit(task: Task, state: ExitState): void {
+    // A leader that left early (pthread_exit) is reported with the group's exit code.
+    const leader = task.group[0];
+    if (leader.state.kind !== "running" && !leader.reaped) leader.state = state;
     for (const other of [...task.group]) if (other !== task) this.do_exit(other, state);
     this.do_exit(task, state);
   }
@@ -389,22 +394,34 @@ export class Kernel {
     task.hart = 0;
     for (const c of task.children) {
       c.parent = this.init && this.init !== task ? this.init : null;
-      if (c.parent) c.parent.children.push(c);
-      else if (c.state.kind !== "running") this.release_task(c);
+      if (c.parent) {
+        c.parent.children.push(c);
+        kill_orphaned_pgrp(this, c, task); // reparent_leader
+      } else if (c.state.kind !== "running") this.release_task(c);
     }
     task.children = [];
     const i = task.group.indexOf(task);
-    const leader = task.group[0] === task;
-    if (!leader) {
+    const leader = task.group[0];
+    if (leader !== task) {
       task.group.splice(i, 1);
       this.release_task(task); // threads are reaped by the kernel, never waited for
+      // delay_group_leader: a leader that left first is reported with its last thread.
+      if (task.group.length === 1 && leader.state.kind !== "running") this.exit_notify(leader);
       return;
     }
-    if (!task.parent) {
-      this.release_task(task);
+    if (task.group.length > 1) return; // delay_group_leader: other threads still run
+    this.exit_notify(task);
+  }
+
+  /** exit_notify for a whole process, once its last thread is gone: orphaned process groups
+   *  are told, then the parent (or nobody: the process is forgotten). */
+  private exit_notify(leader: Task): void {
+    kill_orphaned_pgrp(this, leader, null);
+    if (!leader.parent) {
+      this.release_task(leader);
       return;
     }
-    this.on_child_exit(task);
+    this.on_child_exit(leader);
   }
 
   /** The child exited: its parent gets exit_signal (SIGCHLD) and its wait4() wakes. A parent

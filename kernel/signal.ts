@@ -13,6 +13,7 @@
 import type { Kernel } from "./kernel";
 import type { Task } from "./task";
 import { EINVAL, EFAULT, ESRCH, EPERM } from "./errno";
+import { is_current_pgrp_orphaned, process_alive } from "./exit";
 
 export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6,
   SIGBUS = 7, SIGFPE = 8, SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12, SIGPIPE = 13,
@@ -159,7 +160,8 @@ export function send_sig_info(k: Kernel, t: Task, info: SigInfo): boolean {
  *  complete_signal), else the leader keeps it pending. */
 export function send_group_sig(k: Kernel, p: Task, info: SigInfo): boolean {
   const m = sigmask(info.signo);
-  const target = p.group.find((t) => !(t.blocked & m)) ?? p.group[0];
+  const live = p.group.filter((t) => t.state.kind === "running");
+  const target = live.find((t) => !(t.blocked & m)) ?? live[0] ?? p.group[0];
   return send_sig_info(k, target, info);
 }
 
@@ -201,6 +203,8 @@ export function do_signal(k: Kernel, t: Task): void {
       const d = sig_default(sig);
       if (d === "ign" || d === "cont") continue;
       if (d === "stop") {
+        // An orphaned process group has nobody to continue it: only SIGSTOP stops it.
+        if (sig !== SIGSTOP && is_current_pgrp_orphaned(k, t)) continue;
         for (const m of t.group) m.stopped = true;
         const leader = t.group[0];
         leader.stop_report = sig;
@@ -297,7 +301,7 @@ function may_signal(from: Task, to: Task): boolean {
 export function do_kill(k: Kernel, t: Task, pid: number, sig: number): number {
   if (sig !== 0 && !valid_signal(sig)) return -EINVAL;
   let targets: Task[];
-  const leaders = [...k.tasks.values()].filter((p) => p.group[0] === p && p.state.kind === "running");
+  const leaders = [...k.tasks.values()].filter((p) => p.group[0] === p && process_alive(p));
   if (pid > 0) targets = leaders.filter((p) => p.tgid === pid);
   else if (pid === 0) targets = leaders.filter((p) => p.pgid === t.pgid);
   else if (pid === -1) targets = leaders.filter((p) => p.tgid !== 1 && p.tgid !== t.tgid);
@@ -336,7 +340,7 @@ function notify_parent_cldstop(k: Kernel, leader: Task, code: number, sig: numbe
 /** kill_pgrp: sig (from the kernel) to every process of process group pgid. */
 export function kill_pgrp(k: Kernel, pgid: number, sig: number): void {
   for (const p of [...k.tasks.values()]) {
-    if (p.group[0] === p && p.pgid === pgid && p.state.kind === "running") {
+    if (p.group[0] === p && p.pgid === pgid && process_alive(p)) {
       send_group_sig(k, p, { signo: sig, code: 0x80 /* SI_KERNEL */, pid: 0, uid: 0 });
     }
   }

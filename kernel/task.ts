@@ -126,6 +126,8 @@ export class Task {
   interrupted = false;
   /** Stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU until SIGCONT. */
   stopped = false;
+  /** Has called execve since fork (Linux: PF_FORKNOEXEC clear): setpgid on it is EACCES. */
+  did_exec = false;
   /** Job control news for the parent's wait4 (kept on the group leader): the signal that
    *  stopped the process, not yet reported (WUNTRACED), and a continue not yet reported
    *  (WCONTINUED). */

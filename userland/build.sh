@@ -11,6 +11,10 @@
 #   userland/src/init/*.c       → userland/images/rootfs/init
 #   userland/src/sh/*.c         → userland/images/rootfs/bin/sh
 #   userland/src/tools/*.c      → userland/images/rootfs/bin/umbox, plus bin/<tool> → umbox
+#   userland/src/selftests/     → userland/images/rootfs/usr/lib/kselftest/: the multi-call
+#                                 kselftest (main.c and every ksft_<name>.c built with
+#                                 -Dmain=ksft_<name>_main), <name> → kselftest for each,
+#                                 run_kselftest.sh and kselftest-list.txt (the names, sorted)
 #   userland/src/rootfs/...     → copied as is (etc/rc, etc/passwd, etc/group)
 #   rootfs + mkcpio.mjs         → userland/images/initramfs.cpio (newc, packed by node)
 #
@@ -72,8 +76,35 @@ list_tools() {
 list_rootfs_sources() {
 	{
 		echo userland/mkcpio.mjs
-		find userland/src/init userland/src/sh userland/src/tools userland/src/rootfs -type f
+		find userland/src/init userland/src/sh userland/src/tools userland/src/selftests \
+			userland/src/rootfs -type f
 	} | sort
+}
+
+list_selftests() {
+	local f
+	for f in userland/src/selftests/ksft_*.c; do basename "$f" .c; done | sort
+}
+
+# build_selftests OUTDIR: the guest selftest programs in OUTDIR/rootfs/usr/lib/kselftest. One
+# static libc for all of them keeps the initramfs small.
+build_selftests() {
+	local out="$1" dir="$1/rootfs/usr/lib/kselftest" objs="$1/selftest-objs" name
+	mkdir -p "$dir" "$objs"
+	for name in $(list_selftests); do
+		"$cc" "${cflags[@]}" "-frandom-seed=$name" "-Dmain=${name}_main" -c \
+			-o "$objs/$name.o" "userland/src/selftests/$name.c"
+		ln -s kselftest "$dir/$name"
+	done
+	"$cc" "${cflags[@]}" -frandom-seed=kselftest -o "$dir/kselftest" \
+		userland/src/selftests/main.c $(for name in $(list_selftests); do echo "$objs/$name.o"; done) \
+		"${ldflags[@]}"
+	"$strip" --strip-all "$dir/kselftest"
+	chmod 755 "$dir/kselftest"
+	rm -rf "$objs"
+	install -m 755 userland/src/selftests/run_kselftest.sh "$dir/run_kselftest.sh"
+	list_selftests > "$dir/kselftest-list.txt"
+	chmod 644 "$dir/kselftest-list.txt"
 }
 
 # build_rootfs OUTDIR: the guest tree in OUTDIR/rootfs and its archive OUTDIR/initramfs.cpio.
@@ -94,6 +125,7 @@ build_rootfs() {
 	for tool in $(list_tools); do
 		ln -s umbox "$out/rootfs/bin/$tool"
 	done
+	build_selftests "$out"
 	cp -R userland/src/rootfs/. "$out/rootfs/"
 	SOURCE_DATE_EPOCH="$SOURCE_DATE_EPOCH" node userland/mkcpio.mjs "$out/rootfs" \
 		"$out/initramfs.cpio" "${rootfs_dirs[@]}"

@@ -72,6 +72,8 @@ export const info_syscalls: Record<string, SyscallHandler> = {
       if (resource === RLIMIT_NOFILE && next.max > NR_OPEN) return -EPERM;
     }
     const old = t.rlim[resource];
+    // Raising a hard limit needs CAP_SYS_RESOURCE (root here); then nothing is written.
+    if (next && next.max > old.max && t.uid !== 0) return -EPERM;
     if (a[3] !== 0n) {
       const b = new Uint8Array(16);
       const dv = new DataView(b.buffer);

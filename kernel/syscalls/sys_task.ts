@@ -1,7 +1,7 @@
 // kernel/syscalls/sys_task.ts — exit, exit_group, ids, set_tid_address, set_robust_list.
 import type { SyscallHandler } from "./types";
 import { NORETURN, int, uint } from "./types";
-import { EINVAL, EFAULT, ESRCH, EPERM, ENOSYS, ETIMEDOUT, EAGAIN } from "../errno";
+import { EINVAL, EFAULT, ESRCH, EPERM, ENOSYS, ETIMEDOUT, EAGAIN, EACCES } from "../errno";
 import { kernel_clone } from "../fork";
 import { do_wait4 } from "../exit";
 import { block } from "../sched";
@@ -18,9 +18,7 @@ const sys_exit: SyscallHandler = (k, t, a) => {
 
 /** exit_group: every thread of the process, the caller last. */
 const sys_exit_group: SyscallHandler = (k, t, a) => {
-  const state = { kind: "exited" as const, code: int(a[0]) & 0xff };
-  for (const other of [...t.group]) if (other !== t) k.do_exit(other, state);
-  k.do_exit(t, state);
+  k.do_group_exit(t, { kind: "exited", code: int(a[0]) & 0xff });
   return NORETURN;
 };
 
@@ -121,6 +119,12 @@ const sys_futex: SyscallHandler = (k, t, a) => {
   return -ENOSYS;
 };
 
+/** A process group pgid exists in session sid (setpgid may join only such a group). */
+function pgrp_in_session(k: Parameters<SyscallHandler>[0], pgid: number, sid: number): boolean {
+  for (const p of k.tasks.values()) if (p.pgid === pgid && p.sid === sid && p.state.kind === "running") return true;
+  return false;
+}
+
 export const task_syscalls: Record<string, SyscallHandler> = {
   exit: sys_exit,
   exit_group: sys_exit_group,
@@ -160,13 +164,21 @@ export const task_syscalls: Record<string, SyscallHandler> = {
     return -EINVAL;
   },
   setpgid: (k, t, a) => {
-    const pid = int(a[0]) || t.pid;
+    // kernel/sys.c: the checks in Linux's order, as the errnos are compared.
+    const me = t.group[0];
+    const pid = int(a[0]) || me.pid;
     const pgid = int(a[1]) || pid;
     if (pgid < 0) return -EINVAL;
     const target = k.tasks.get(pid);
-    if (!target || (target !== t && target.parent !== t)) return -ESRCH;
-    if (target.sid !== t.sid) return -EPERM;
-    target.pgid = pgid;
+    if (!target) return -ESRCH;
+    if (target.group[0] !== target) return -EINVAL;
+    if (target.parent && target.parent.group[0] === me) {
+      if (target.sid !== me.sid) return -EPERM;
+      if (target.did_exec) return -EACCES;
+    } else if (target !== me) return -ESRCH;
+    if (target.sid === target.pid) return -EPERM; // a session leader stays in its group
+    if (pgid !== pid && !pgrp_in_session(k, pgid, me.sid)) return -EPERM;
+    for (const g of target.group) g.pgid = pgid;
     return 0;
   },
   getpgid: (k, t, a) => {

@@ -7,8 +7,8 @@
  *     the shell below can do job control on it;
  *  4. runs /etc/rc with /bin/sh if it exists, and waits for it;
  *  5. starts the shell, `/bin/sh -i` in /root (or /), in its own process group holding the
- *     terminal; an argument `init=PROG` or `sh=PROG` that reaches init (the kernel passes the
- *     words of its command line it does not know to init) runs PROG instead;
+ *     terminal; a word `sh=PROG` on the kernel command line (the kernel passes the words it
+ *     does not know to init) runs PROG instead, with init's other arguments;
  *  6. reaps every child, including orphans re-parented to it, until the shell exits;
  *  7. syncs and powers the machine off with reboot(LINUX_REBOOT_CMD_POWER_OFF).
  *
@@ -144,18 +144,32 @@ static void run_rc(void)
 		tcsetpgrp(0, getpgrp());
 }
 
-/* shell_argv: `/bin/sh -i`, or the program named by an init=/sh= word that reached init. */
+/* shell_argv: `/bin/sh -i`, or the program named by a sh=PROG (or init=PROG) word that reached
+ * init. The kernel hands a command-line word with '=' to init in its environment, an argument
+ * given to init directly arrives in argv; both are honoured. With PROG, init's plain arguments
+ * (the command line's words without '=') become PROG's arguments, so
+ * `sh=/usr/lib/kselftest/run_kselftest.sh ksft_threads` runs that one selftest. */
 static char **shell_argv(int argc, char **argv)
 {
 	static char *def[] = {"/bin/sh", "-i", NULL};
-	static char *alt[2];
+	char **alt;
+	const char *prog = getenv("sh");
+	int n = 1;
 	for (int i = 1; i < argc; i++) {
-		if (!strncmp(argv[i], "init=", 5) || !strncmp(argv[i], "sh=", 3)) {
-			alt[0] = strchr(argv[i], '=') + 1;
-			return alt;
-		}
+		if (!strncmp(argv[i], "init=", 5) || !strncmp(argv[i], "sh=", 3))
+			prog = strchr(argv[i], '=') + 1;
 	}
-	return def;
+	if (!prog || !*prog)
+		return def;
+	alt = calloc((size_t)argc + 1, sizeof(*alt));
+	if (!alt)
+		return def;
+	alt[0] = strdup(prog);
+	for (int i = 1; i < argc; i++)
+		if (!strchr(argv[i], '='))
+			alt[n++] = argv[i];
+	unsetenv("sh");
+	return alt;
 }
 
 static void power_off(int status)

@@ -197,7 +197,11 @@ static int set_long_option(const char *name, int on)
 	for (int k = 0; k < 5; k++)
 		if (!strcmp(name, names[k]))
 			return set_option(letters[k], on);
-	if (!strcmp(name, "monitor") || !strcmp(name, "pipefail"))
+	if (!strcmp(name, "pipefail")) {
+		sh.opt_pipefail = on;
+		return 0;
+	}
+	if (!strcmp(name, "monitor"))
 		return 0;
 	sh_error("set: %s: invalid option name", name);
 	return 1;

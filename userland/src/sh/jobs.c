@@ -225,6 +225,17 @@ static void report_signal(int st)
 	fprintf(stderr, "%s%s\n", strsignal(WTERMSIG(st)), WCOREDUMP(st) ? " (core dumped)" : "");
 }
 
+/* pipeline_status: the wait status that decides a finished job's exit status: its last
+ * process's, or under pipefail the rightmost one that did not exit 0. */
+static int pipeline_status(struct job *j)
+{
+	if (sh.opt_pipefail)
+		for (int i = j->nr - 1; i >= 0; i--)
+			if (status_to_exit(j->procs[i].status) != 0)
+				return j->procs[i].status;
+	return j->procs[j->nr - 1].status;
+}
+
 int job_wait_fg(struct job *j)
 {
 	int st, status;
@@ -243,7 +254,7 @@ int job_wait_fg(struct job *j)
 		}
 	}
 	term_take();
-	st = j->procs[j->nr - 1].status;
+	st = pipeline_status(j);
 	if (job_any(j, P_STOPPED)) {
 		if (sh.jobctl)
 			j->have_tmodes = tcgetattr(sh.tty_fd, &j->tmodes) == 0;
@@ -418,7 +429,7 @@ static int wait_one(struct job *j)
 		}
 		record(pid, st);
 	}
-	st = status_to_exit(j->procs[j->nr - 1].status);
+	st = status_to_exit(pipeline_status(j));
 	job_free(j);
 	return st;
 }

@@ -172,6 +172,7 @@ struct shell {
 	int subst_status, had_subst; /* status of the last $(...) of the current command */
 	pid_t last_bg_pid;
 	int opt_e, opt_x, opt_u, opt_n, opt_f;
+	int opt_pipefail; /* set -o pipefail: a pipeline fails with its rightmost failure */
 	int cond_depth;   /* >0 inside if/while conditions and && || operands: set -e is off */
 	int loop_depth;
 	int break_count, continue_count;
