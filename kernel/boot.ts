@@ -28,7 +28,7 @@ function init_args(rest: string[]): { argv: string[]; envp: string[] } {
   const argv: string[] = [];
   const envp = ["HOME=/", "TERM=linux"];
   for (const w of rest) {
-    if (/^(init|rdinit|root|loglevel|mem|quiet|console)(=|$)/.test(w)) continue;
+    if (/^(init|rdinit|root|rootfstype|rootflags|hostfs|loglevel|mem|quiet|console)(=|$)/.test(w)) continue;
     if (w.includes("=")) envp.push(w);
     else argv.push(w);
   }

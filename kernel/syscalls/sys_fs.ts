@@ -328,6 +328,14 @@ function do_lock(k: Kernel, t: Task, f: File, cmd: number, arg: bigint): number 
   return 0;
 }
 
+/** do_fsync: pipes and anonymous files cannot be synced (EINVAL). */
+function do_fsync(t: Task, fd: number, datasync: boolean): number {
+  const f = fdget_io(t, fd);
+  if (!f) return -EBADF;
+  if (!f.inode || S_ISFIFO(f.inode.i_mode)) return -EINVAL;
+  return f.ops.fsync ? f.ops.fsync(f, datasync) : 0;
+}
+
 export const fs_syscalls: Record<string, SyscallHandler> = {
   write: (k, t, a) => {
     const f = fdget_io(t, int(a[0]));
@@ -502,16 +510,8 @@ export const fs_syscalls: Record<string, SyscallHandler> = {
     if (!f.ops.fallocate) return -EOPNOTSUPP;
     return f.ops.fallocate(f, mode, Number(offset), Number(len));
   },
-  fsync: (_k, t, a) => {
-    const f = fdget_io(t, int(a[0]));
-    if (!f) return -EBADF;
-    return f.inode && !S_ISFIFO(f.inode.i_mode) ? 0 : -EINVAL;
-  },
-  fdatasync: (_k, t, a) => {
-    const f = fdget_io(t, int(a[0]));
-    if (!f) return -EBADF;
-    return f.inode && !S_ISFIFO(f.inode.i_mode) ? 0 : -EINVAL;
-  },
+  fsync: (_k, t, a) => do_fsync(t, int(a[0]), false),
+  fdatasync: (_k, t, a) => do_fsync(t, int(a[0]), true),
   sync: () => 0,
   syncfs: (_k, t, a) => (fdget(t, int(a[0])) ? 0 : -EBADF),
 };

@@ -38,7 +38,8 @@ kernel args (UML style, as Linux's command line):
 options:
 ${formatOptions(OPTIONS)}`;
 
-function defaultImage(): string {
+/** The default initramfs (userland/images/initramfs.cpio), bundled or from the sources. */
+export function defaultImage(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   for (const p of [path.join(here, "..", "userland", "images", "initramfs.cpio"),
     path.join(here, "..", "..", "..", "userland", "images", "initramfs.cpio")]) {
