@@ -489,7 +489,6 @@ export const fs_syscalls: Record<string, SyscallHandler> = {
     if (len < 0n) return -EINVAL;
     const inode = f.inode;
     if (!inode || !S_ISREG(inode.i_mode) || !(f.fmode & FMODE_WRITE)) return -EINVAL;
-    if (f.flags & O_APPEND) return -EPERM;
     if (len > BigInt(FILE_SIZE_MAX)) return -EFBIG;
     return k.fs.vfs.truncate(inode, Number(len));
   },
