@@ -46,10 +46,10 @@ function expectNoStackTrace(r: SpawnSyncReturns<string>): void {
 }
 
 describe("umwasm run: options", () => {
-  it("--help exits 0 and documents --cmdline, --seed and --stats", () => {
+  it("--help exits 0 and documents --root, --image, --cmdline, --seed and --stats", () => {
     const r = umwasm(["run", "--help"]);
     expect(r.status).toBe(0);
-    for (const opt of ["--cmdline", "--seed", "--stats"]) expect(r.stdout).toContain(opt);
+    for (const opt of ["--root", "--image", "--cmdline", "--seed", "--stats"]) expect(r.stdout).toContain(opt);
   });
 
   it("an unknown option is a usage error (status 2)", () => {

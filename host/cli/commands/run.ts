@@ -17,8 +17,8 @@ import { defaultImage } from "./boot";
 import { LOOKUP_FOLLOW, LOOKUP_DIRECTORY } from "../../../kernel/fs/namei";
 
 const OPTIONS: OptionSpec[] = [
-  { name: "root", value: "dir", help: "confine the guest to this host directory: it becomes /, the program is looked up in it" },
-  { name: "image", help: "run the program on the default initramfs (what `umwasm boot` boots) instead of host files" },
+  { name: "root", value: "DIR", help: "make the host directory DIR the guest's / and confine it there" },
+  { name: "image", help: "run on the default initramfs (what `umwasm boot` boots), not host files" },
   { name: "cmdline", value: "\"words\"", help: "kernel command line, UML style (e.g. \"mem=512M\")" },
   { name: "seed", value: "N", help: "seed the entropy source (AT_RANDOM, getrandom) for a bit-identical rerun" },
   { name: "stats", help: "print instret and guest wall time to stderr at exit" },
