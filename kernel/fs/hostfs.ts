@@ -20,7 +20,7 @@
 import { Dentry, Inode, SuperBlock } from "./vfs_types";
 import type { FileData, FileSystemType, Iattr, InodeOps, StatfsInfo } from "./vfs_types";
 import {
-  File, FileOps, FilePos, DirEntry, Kstat, S_IFMT, S_IFDIR, S_IFREG, S_IFLNK, S_ISDIR, S_ISREG,
+  File, FileOps, FilePos, DirEntry, Kstat, S_IFMT, S_IFDIR, S_IFLNK, S_ISDIR, S_ISREG,
   S_ISLNK, S_IALLUGO, O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR, O_APPEND, O_CREAT, O_EXCL, SEEK_SET, SEEK_CUR,
 } from "./file";
 import { generic_file_llseek, empty_fops } from "./tmpfs";
