@@ -28,7 +28,7 @@ function init_args(rest: string[]): { argv: string[]; envp: string[] } {
   const argv: string[] = [];
   const envp = ["HOME=/", "TERM=linux"];
   for (const w of rest) {
-    if (/^(init|rdinit|root|loglevel|mem|quiet|console)(=|$)/.test(w)) continue;
+    if (/^(init|rdinit|root|rootfstype|rootflags|hostfs|loglevel|mem|quiet|console)(=|$)/.test(w)) continue;
     if (w.includes("=")) envp.push(w);
     else argv.push(w);
   }
@@ -51,7 +51,11 @@ export function start_kernel(k: Kernel, opts: BootOptions): Booted | string {
   printk(k, con, info, `Memory: ${Math.floor(k.params.mem_bytes / 1024)}K/${Math.floor(k.params.mem_bytes / 1024)}K available`);
   printk(k, con, info, "clocksource: host monotonic clock, time-travel mode off");
   printk(k, con, info, `printk: console [tty0] enabled (${opts.winsize.cols}x${opts.winsize.rows})`);
-  if (opts.initramfs) {
+  if (k.params.rootfstype !== null) {
+    // DIVERGES: Linux unpacks the initramfs into rootfs and mounts root= later; here the root
+    // is mounted at boot, and unpacking into it would write into a host directory.
+    printk(k, con, info, `VFS: Mounted root (${k.params.rootfstype} filesystem); initramfs not unpacked`);
+  } else if (opts.initramfs) {
     printk(k, con, info, `Unpacking initramfs (${opts.initramfs.length} bytes)...`);
     const err = k.fs.populate_rootfs(opts.initramfs);
     if (err) printk(k, con, 3, `Initramfs unpacking failed: ${err}`);

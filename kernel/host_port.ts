@@ -22,12 +22,82 @@ export interface HostPort {
   console_kind(fd: 0 | 1 | 2): ConsoleKind;
   /** Kernel log line (printk). */
   log(line: string): void;
-  /** A host file's bytes (for hostfs and `umwasm run`'s execve): the contents, or a negative
-   *  errno (-ENOENT, -EACCES, -EISDIR...). Host files are nondeterministic input like the rest. */
-  host_read_file(path: string): Uint8Array | number;
-  /** The absolute host path of path (realpath), or null when it does not exist. */
-  host_realpath(path: string): string | null;
+  /** The host's file system, for hostfs (fs/hostfs.ts). Absent where there is none (the
+   *  browser, deterministic test ports): mount -t hostfs then fails with ENODEV. */
+  readonly hostfs?: HostFs;
   /** Nothing is runnable: return once monotonic_ns() has reached deadline_ns. A real-time
    *  host sleeps; a virtual clock may simply jump there. */
   sleep_until(deadline_ns: bigint): void;
+}
+
+/** What a host lstat/fstat reports (times in ns since the epoch). */
+export interface HostStat {
+  dev: bigint;
+  ino: bigint;
+  /** st_mode with Linux's S_IF* type bits. */
+  mode: number;
+  nlink: number;
+  uid: number;
+  gid: number;
+  rdev: bigint;
+  size: bigint;
+  blksize: number;
+  blocks: bigint;
+  atime_ns: bigint;
+  mtime_ns: bigint;
+  ctime_ns: bigint;
+  btime_ns: bigint;
+}
+
+export interface HostStatfs {
+  bsize: number;
+  blocks: bigint;
+  bfree: bigint;
+  bavail: bigint;
+  files: bigint;
+  ffree: bigint;
+}
+
+/** One entry of a host directory ("." and ".." left out). type: a DT_* value. */
+export interface HostDirent {
+  name: string;
+  ino: bigint;
+  type: number;
+}
+
+/** A time for host_lutimes: ns since the epoch, now, or leave as it is. */
+export type HostTime = bigint | "now" | "omit";
+
+/** The host's file system as hostfs (UML's hostfs_user.c) needs it: synchronous calls by
+ *  absolute host path or host fd. Every answer is a value or a negative Linux errno.
+ *  Paths and names are byte strings (one char per byte, kernel/fs/vfs_types.ts bytes_name).
+ *  Contract: no call follows a symlink in the last component of a path (lstat, O_NOFOLLOW,
+ *  lchown, lutimes): hostfs resolves symlinks in the guest, never on the host. */
+export interface HostFs {
+  lstat(path: string): HostStat | number;
+  fstat(fd: number): HostStat | number;
+  /** open(2) with Linux O_* flags (O_NOFOLLOW is always added): a host fd, or -errno. */
+  open(path: string, flags: number, mode: number): number;
+  close(fd: number): void;
+  /** Up to len bytes at pos (fewer only at the end of the file), or -errno. */
+  pread(fd: number, len: number, pos: number): Uint8Array | number;
+  /** Write all of data at pos: the count written, or -errno. */
+  pwrite(fd: number, data: Uint8Array, pos: number): number;
+  ftruncate(fd: number, size: number): number;
+  fchmod(fd: number, mode: number): number;
+  fsync(fd: number, datasync: boolean): number;
+  readdir(path: string): HostDirent[] | number;
+  mkdir(path: string, mode: number): number;
+  unlink(path: string): number;
+  rmdir(path: string): number;
+  /** rename(2) with renameat2's RENAME_NOREPLACE (1) and RENAME_EXCHANGE (2). */
+  rename(from: string, to: string, flags: number): number;
+  symlink(target: string, path: string): number;
+  readlink(path: string): string | number;
+  link(from: string, to: string): number;
+  /** chmod of a file that is not a symlink (Linux has no lchmod). */
+  chmod(path: string, mode: number): number;
+  lchown(path: string, uid: number, gid: number): number;
+  lutimes(path: string, atime: HostTime, mtime: HostTime): number;
+  statfs(path: string): HostStatfs | number;
 }

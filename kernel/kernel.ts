@@ -10,6 +10,8 @@ import { Task, init_rlimits, RLIMIT_STACK, ExitState } from "./task";
 import { KernelRandom } from "./random";
 import { console_files } from "./fs/console";
 import { FsState } from "./fs/fs_kernel";
+import type { FsStruct } from "./fs/fs_struct";
+import { LOOKUP_FOLLOW, LOOKUP_DIRECTORY } from "./fs/namei";
 import { proc_pid_maps, proc_status_mm, proc_stat_mm } from "./mm_proc";
 import { SYSCALL_NAMES } from "./syscalls/names";
 import { SyscallHandler, NORETURN } from "./syscalls/types";
@@ -88,11 +90,32 @@ export class Kernel {
 
   /** Create a task running the ELF in req with the console as fds 0-2 (the first process). */
   spawn(req: ExecRequest): Task | { errno: number; message: string } {
+    return this.spawn_in(this.fs.fs_struct_for_init(), () => req);
+  }
+
+  /** Create the first process as execve(filename) would from a shell in cwd (a path in the
+   *  guest's namespace, "/" by default): the program is found through the VFS. */
+  spawn_path(filename: string, argv: string[], envp: string[], cwd = "/"): Task | { errno: number; message: string } {
+    const fs = this.fs.fs_struct_for_init();
+    const pwd = this.fs.vfs.lookup({ root: fs.root, start: () => fs.pwd, cred: { uid: 0, gid: 0 } }, cwd,
+      LOOKUP_FOLLOW | LOOKUP_DIRECTORY);
+    if (typeof pwd === "number") return { errno: -pwd, message: `cannot enter the working directory ${cwd}` };
+    fs.pwd = pwd;
+    return this.spawn_in(fs, (task) => {
+      const file = this.open_exec(task, filename);
+      if (typeof file === "number") return { errno: -file, message: "" };
+      return { file: file.file, filename, exe: file.exe, argv, envp };
+    });
+  }
+
+  private spawn_in(fs: FsStruct, prepare: (t: Task) => ExecRequest | { errno: number; message: string }):
+    Task | { errno: number; message: string } {
     const hart = this.machine.hartAlloc();
     const task = new Task(this.next_pid++, hart, 0, init_rlimits(this.max_threads()));
     task.fds = console_files(this.port);
-    task.fs = this.fs.fs_struct_for_init();
-    const err = do_execve(this, task, req);
+    task.fs = fs;
+    const req = prepare(task);
+    const err = "errno" in req ? req : do_execve(this, task, req);
     if (err) {
       this.machine.hartFree(hart);
       return err;

@@ -6,6 +6,13 @@ export interface KernelParams {
   mem_bytes: number;
   loglevel: number;
   quiet: boolean;
+  /** rootfstype=: mount the root from this file system instead of rootfs (UML boots from a
+   *  host directory with rootfstype=hostfs rootflags=/dir). */
+  rootfstype: string | null;
+  /** rootflags=: the root mount's data string. */
+  rootflags: string;
+  /** hostfs=: the host directory every hostfs mount is confined to (UML's hostfs=; "/"). */
+  hostfs: string;
   /** Words the kernel did not consume, in order. */
   rest: string[];
   cmdline: string;
@@ -30,7 +37,9 @@ export function memparse(s: string): number | null {
 export class CmdlineError extends Error {}
 
 export function parse_cmdline(cmdline: string): KernelParams {
-  const p: KernelParams = { mem_bytes: DEFAULT_MEM_BYTES, loglevel: 7, quiet: false, rest: [], cmdline };
+  const p: KernelParams = {
+    mem_bytes: DEFAULT_MEM_BYTES, loglevel: 7, quiet: false, rootfstype: null, rootflags: "", hostfs: "/", rest: [], cmdline,
+  };
   for (const word of cmdline.split(/\s+/).filter(Boolean)) {
     const eq = word.indexOf("=");
     const key = eq < 0 ? word : word.slice(0, eq);
@@ -45,6 +54,12 @@ export function parse_cmdline(cmdline: string): KernelParams {
       const v = Number(val);
       if (!Number.isInteger(v) || v < 0 || v > 15) throw new CmdlineError(`loglevel=${val}: expected 0..15`);
       p.loglevel = v;
+    } else if (key === "rootfstype" && val !== "") {
+      p.rootfstype = val;
+    } else if (key === "rootflags") {
+      p.rootflags = val;
+    } else if (key === "hostfs" && val !== "") {
+      p.hostfs = val;
     } else if (key === "quiet") {
       p.quiet = true;
       p.loglevel = 4;

@@ -61,7 +61,7 @@ list_sources() {
 
 # The default image. Tools are every tools/*.c except the dispatcher and the shared helpers.
 rootfs_programs=("init userland/src/init" "bin/sh userland/src/sh" "bin/umbox userland/src/tools")
-rootfs_dirs=(--dir dev:0755 --dir proc:0555 --dir root:0700 --dir sys:0555 --dir tmp:1777
+rootfs_dirs=(--dir dev:0755 --dir mnt:0755 --dir proc:0555 --dir root:0700 --dir sys:0555 --dir tmp:1777
 	--cnod dev/console:0600:5:1)
 
 list_tools() {

@@ -1,10 +1,12 @@
-// host/port/node.ts — the HostPort on Node: the real clocks, the process's stdio, and entropy
-// from the OS (or, with a seed, a deterministic stream so a rerun is bit-identical).
+// host/port/node.ts — the HostPort on Node: the real clocks, the process's stdio, entropy
+// from the OS (or, with a seed, a deterministic stream so a rerun is bit-identical), and the
+// host's files for hostfs (node_hostfs.ts).
 
 import * as fs from "node:fs";
 import * as tty from "node:tty";
 import { randomFillSync } from "node:crypto";
 import type { HostPort, ConsoleKind } from "../../kernel/host_port";
+import { NodeHostFs } from "./node_hostfs";
 
 export interface NodePortOptions {
   /** Seed for the entropy source; absent means OS randomness. */
@@ -30,6 +32,8 @@ export class NodePort implements HostPort {
   private readonly epoch0 = BigInt(Date.now()) * 1_000_000n;
   private seedState: bigint | null;
   private readonly kinds = new Map<number, ConsoleKind>();
+  /** The host's files, for hostfs. */
+  readonly hostfs = new NodeHostFs();
 
   constructor(opts: NodePortOptions = {}) {
     this.seedState = opts.seed ?? null;
@@ -91,26 +95,6 @@ export class NodePort implements HostPort {
     }
     this.kinds.set(fd, kind);
     return kind;
-  }
-
-  host_read_file(path: string): Uint8Array | number {
-    try {
-      const st = fs.statSync(path);
-      if (st.isDirectory()) return -21; // EISDIR
-      if (!st.isFile()) return -13; // EACCES: execve refuses anything but a regular file
-      return new Uint8Array(fs.readFileSync(path));
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      return code === "ENOENT" ? -2 : code === "ENOTDIR" ? -20 : code === "EACCES" ? -13 : -5;
-    }
-  }
-
-  host_realpath(path: string): string | null {
-    try {
-      return fs.realpathSync(path);
-    } catch {
-      return null;
-    }
   }
 
   sleep_until(deadline_ns: bigint): void {

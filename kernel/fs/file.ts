@@ -138,6 +138,8 @@ export interface FileOps {
   /** f_op->poll: which POLL* events are ready now, and the queues a wake-up of which may
    *  change that. Absent: always readable and writable (DEFAULT_POLLMASK). */
   poll?(file: File): { mask: number; queues: WaitQueue[] };
+  /** fsync/fdatasync: 0 or -errno. Absent: nothing to write back (0). */
+  fsync?(file: File, datasync: boolean): number;
   /** The last reference is gone (fput → __fput → f_op->release). */
   release?(file: File): void;
   getattr(file: File): Kstat;

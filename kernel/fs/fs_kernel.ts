@@ -3,11 +3,13 @@
 // anon_inodefs, the internal shm mount of memfd) and the hooks the rest of the kernel gives
 // the file systems (SIGPIPE, procfs's view of memory).
 // Boot (what kernel.ts runs, in order):
-//   1. fs_init(k): the Vfs on the kernel clock, tmpfs/devtmpfs/proc registered, the character
-//      devices registered, rootfs (a tmpfs, mode 0755) mounted as the root.
+//   1. fs_init(k): the Vfs on the kernel clock, tmpfs/devtmpfs/proc registered (and hostfs
+//      when the host port has files), the character devices registered, and the root mounted:
+//      rootfs (a tmpfs, mode 0755), or what rootfstype= and rootflags= name (mount_root).
 //   2. populate_rootfs(cpio): unpack an initramfs into the root (initramfs.ts), if there is one.
-//   3. mount_defaults(): mkdir and mount devtmpfs on /dev, proc on /proc and tmpfs on /tmp,
-//      for `umwasm run` (a booted /init mounts /proc and /dev itself and may skip this).
+//   3. mount_defaults(): devtmpfs on /dev, proc on /proc and tmpfs on /tmp, for `umwasm run`
+//      (a booted /init mounts /proc and /dev itself and may skip this). On rootfs the
+//      directories are made; on another root (a host directory) only existing ones are used.
 //   4. Each first task gets fs_struct_for_init() (root and cwd at "/") and the console fds.
 
 import type { Kernel } from "../kernel";
@@ -24,6 +26,9 @@ import { FsStruct } from "./fs_struct";
 import { proc_type, ProcHooks } from "./procfs";
 import { unpack_to_rootfs } from "./initramfs";
 import { MNT_NOSUID, MNT_NODEV, MNT_NOEXEC } from "./vfs_types";
+import { hostfs_type } from "./hostfs";
+import { CmdlineError } from "../params";
+import { S_ISDIR } from "./file";
 import { exit_files, do_close_on_exec } from "../syscalls/sys_fs";
 import { kernel_read_file } from "../syscalls/sys_namei";
 
@@ -62,16 +67,37 @@ export class FsState {
     vfs.register_filesystem(ramfs);
     vfs.register_filesystem(devtmpfs_type(vfs));
     vfs.register_filesystem(proc_type(vfs, () => this.proc_hooks));
+    // No host files (a browser, a deterministic test port): mount -t hostfs is ENODEV.
+    if (k.port.hostfs) vfs.register_filesystem(hostfs_type(vfs, k.port.hostfs, k.params.hostfs));
     vfs.fifo_fops = fifo_fops;
     chr_dev_init(vfs, k.port, (b) => k.random.fill(b));
-    const root = shmem_fill_super(vfs, rootfs, "mode=755");
-    if (typeof root === "number") throw new Error(`rootfs: ${root}`);
-    vfs.mount_root(root, "rootfs");
+    this.mount_root(rootfs);
     this.pipe_sb = pipefs_super(vfs);
     this.anon_inode = anon_inode_init(vfs);
     const shm = shmem_fill_super(vfs, tmpfs, "");
     if (typeof shm === "number") throw new Error(`shm_mnt: ${shm}`);
     this.shm_mnt = new Mount(0, shm, "tmpfs", 0, "");
+  }
+
+  /** mount_root: rootfs, or the file system rootfstype= names with rootflags= as its data.
+   *  A root that cannot be mounted is a command-line error (Linux panics: "VFS: Unable to
+   *  mount root fs"). */
+  private mount_root(rootfs: FileSystemType): void {
+    const vfs = this.vfs;
+    const { rootfstype, rootflags } = this.k.params;
+    if (rootfstype === null) {
+      const root = shmem_fill_super(vfs, rootfs, "mode=755");
+      if (typeof root === "number") throw new Error(`rootfs: ${root}`);
+      vfs.mount_root(root, "rootfs");
+      return;
+    }
+    const type = vfs.fs_types.get(rootfstype);
+    if (!type) throw new CmdlineError(`rootfstype=${rootfstype}: no such file system here (error -19)`);
+    const sb = type.mount(rootflags);
+    if (typeof sb === "number") {
+      throw new CmdlineError(`VFS: Unable to mount root fs ${rootfstype}${rootflags ? ` (rootflags=${rootflags})` : ""}: error ${sb}`);
+    }
+    vfs.mount_root(sb, rootfstype === "hostfs" ? "none" : rootfstype, rootflags);
   }
 
   /** populate_rootfs: unpack a cpio newc archive into the root. null, or the error message
@@ -90,9 +116,11 @@ export class FsState {
       ["proc", "proc", "proc", 0o555, MNT_NOSUID | MNT_NODEV | MNT_NOEXEC, ""],
       ["tmp", "tmpfs", "tmpfs", 0o1777, MNT_NOSUID | MNT_NODEV, ""],
     ];
+    const on_rootfs = this.k.params.rootfstype === null;
     for (const [dir, fstype, devname, mode, flags, opts] of mounts) {
-      vfs.vfs_mkdir(ws, "/" + dir, mode, 0);
+      if (on_rootfs) vfs.vfs_mkdir(ws, "/" + dir, mode, 0);
       const p = vfs.lookup(ws, "/" + dir, 1);
+      if (!on_rootfs && (typeof p === "number" || !S_ISDIR(p.dentry.d_inode!.i_mode))) continue;
       if (typeof p === "number") throw new Error(`mount_defaults: /${dir}: ${p}`);
       const m = vfs.do_new_mount(p, fstype, devname, flags, opts);
       if (typeof m === "number") throw new Error(`mount_defaults: mount ${fstype} on /${dir}: ${m}`);

@@ -226,14 +226,28 @@ export function path_equal(a: Path, b: Path): boolean {
   return a.mnt === b.mnt && a.dentry === b.dentry;
 }
 
-/** The child dentry called name in dir: from the tree, or made by a dynamic lookup. */
+/** The child dentry called name in dir: from the tree, from the dcache of a revalidating file
+ *  system, or made by a dynamic lookup. */
 export function d_lookup(dir: Dentry, name: string): Dentry | null {
   if (dir.d_children) return dir.d_children.get(name) ?? null;
   const inode = dir.d_inode;
   if (!inode || !inode.i_op.lookup || name.length > NAME_MAX) return null;
-  const child = inode.i_op.lookup(dir, name);
+  const iop = inode.i_op;
+  const cached = dir.d_subdirs?.get(name) ?? null;
+  if (cached) {
+    // DIVERGES: a mount point stays even when the host changed under it (Linux's
+    // d_invalidate would detach the mounts).
+    if (cached.d_mounted > 0 || iop.d_revalidate!(cached)) return cached;
+    dir.d_subdirs!.delete(name);
+  }
+  const child = iop.lookup!(dir, name);
   if (!child) return null;
-  return new Dentry(name, dir, child);
+  const d = new Dentry(name, dir, child);
+  if (iop.d_revalidate) {
+    child.i_dentry ??= d;
+    (dir.d_subdirs ??= new Map()).set(name, d);
+  }
+  return d;
 }
 
 /** path_lookupat: the path name names. flags: LOOKUP_FOLLOW, LOOKUP_DIRECTORY, LOOKUP_EMPTY. */

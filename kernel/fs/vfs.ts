@@ -273,7 +273,7 @@ export class Vfs implements WalkEnv {
     const perm = this.inode_permission(cred, di, MAY_WRITE | MAY_EXEC);
     if (perm) return perm;
     if (!di.i_op.create) return for_open ? -EACCES : -EPERM;
-    return di.i_op.create(dir.dentry, name, mode, rdev, cred.uid, cred.gid);
+    return di.i_op.create(dir.dentry, name, mode, rdev, cred.uid, cred.gid, for_open);
   }
 
   /** do_open: the checks on the final path, then the File. */
@@ -296,7 +296,14 @@ export class Vfs implements WalkEnv {
     if (err) return err;
     const f = this.vfs_open(nd.path, flag, created);
     if (typeof f === "number") return f;
-    if (flag & O_TRUNC && S_ISREG(inode.i_mode) && inode.data && inode.i_size !== 0) {
+    if (flag & O_TRUNC && S_ISREG(inode.i_mode) && inode.i_op.setattr) {
+      // handle_truncate: the file system truncates (and sets the times) itself.
+      const t = inode.i_op.setattr(inode, { ia_size: 0 });
+      if (t) {
+        this.fput(f);
+        return t;
+      }
+    } else if (flag & O_TRUNC && S_ISREG(inode.i_mode) && inode.data && inode.i_size !== 0) {
       const t = shmem_setsize(inode, 0, this.now());
       if (t) return t;
     } else if (flag & O_TRUNC && S_ISREG(inode.i_mode) && inode.data) {
@@ -365,7 +372,7 @@ export class Vfs implements WalkEnv {
     const di = dir.dentry.d_inode!;
     const perm = this.inode_permission(ws.cred, di, MAY_WRITE | MAY_EXEC);
     if (perm) return perm;
-    if (!di.i_op.create || !di.i_op.unlink) return -EOPNOTSUPP;
+    if (!di.i_op.create || !di.i_op.unlink || di.i_op.tmpfile === false) return -EOPNOTSUPP;
     const tmpname = `#tmpfile${di.i_sb.next_dir_offset}`;
     const d = di.i_op.create(dir.dentry, tmpname, S_IFREG | (how.mode & S_IALLUGO), 0, ws.cred.uid, ws.cred.gid);
     if (typeof d === "number") return d;
@@ -577,6 +584,7 @@ export class Vfs implements WalkEnv {
     let m = mode & S_IALLUGO;
     // Without CAP_FSETID, a non-member of the file's group cannot set S_ISGID.
     if (cred.uid !== 0 && cred.gid !== inode.i_gid && !(cred.groups ?? []).includes(inode.i_gid)) m &= ~S_ISGID;
+    if (inode.i_op.setattr) return inode.i_op.setattr(inode, { ia_mode: m });
     inode.i_mode = (inode.i_mode & S_IFMT) | m;
     this.touch(inode, "c");
     return 0;
@@ -592,6 +600,8 @@ export class Vfs implements WalkEnv {
       if (cred.uid !== inode.i_uid) return -EPERM;
       if (new_gid !== inode.i_gid && new_gid !== cred.gid && !(cred.groups ?? []).includes(new_gid)) return -EPERM;
     }
+    // The file system's chown clears S_ISUID/S_ISGID itself (the host's kernel does for hostfs).
+    if (inode.i_op.setattr) return inode.i_op.setattr(inode, { ia_uid: new_uid, ia_gid: new_gid });
     if (!S_ISDIR(inode.i_mode) && (uid !== -1 || gid !== -1)) {
       // should_remove_suid: S_ISUID always, S_ISGID when group-executable.
       inode.i_mode &= ~S_ISUID;
@@ -613,6 +623,7 @@ export class Vfs implements WalkEnv {
       const w = this.inode_permission(cred, inode, MAY_WRITE);
       if (w) return -EACCES;
     }
+    if (inode.i_op.setattr) return inode.i_op.setattr(inode, { ia_atime: atime, ia_mtime: mtime });
     const now = this.now();
     if (atime !== "omit") inode.i_atime_ns = atime === "now" ? now : atime;
     if (mtime !== "omit") inode.i_mtime_ns = mtime === "now" ? now : mtime;
@@ -628,6 +639,7 @@ export class Vfs implements WalkEnv {
       const e = inode.i_op.setsize(inode, size);
       if (e) return e;
     }
+    if (inode.i_op.setattr) return inode.i_op.setattr(inode, { ia_size: size });
     return shmem_setsize(inode, size, this.now());
   }
 

@@ -6,6 +6,8 @@
 //     its children map is the directory's content, in creation order (what readdir lists).
 //   - Dentries of dynamic file systems (procfs) are made afresh by each lookup; their parent
 //     pointer is what `..` follows. Nothing can be mounted on them.
+//   - A dynamic file system with d_revalidate (hostfs) keeps the dentries its lookups made in
+//     the directory's d_subdirs (a dcache), so they keep their identity and their mounts.
 //   - dentry.parent === dentry only for the root dentry of a super block.
 //   - inode.i_nlink counts the dentries naming it (plus `.` and the children's `..` for dirs).
 
@@ -112,7 +114,9 @@ export interface InodeOps {
   lookup?(dir: Dentry, name: string): Inode | null;
   /** Dynamic file systems: every entry of dir, in order. */
   readdir?(dir: Dentry): { name: string; ino: number; type: number }[];
-  create?(dir: Dentry, name: string, mode: number, rdev: number, uid: number, gid: number): Dentry | number;
+  /** for_open: open() made the file and opens it next (hostfs keeps the host fd it made it
+   *  with, so a new read-only file can still be written through the fd that created it). */
+  create?(dir: Dentry, name: string, mode: number, rdev: number, uid: number, gid: number, for_open?: boolean): Dentry | number;
   symlink?(dir: Dentry, name: string, target: string, uid: number, gid: number): Dentry | number;
   link?(old: Dentry, dir: Dentry, name: string): Dentry | number;
   unlink?(dir: Dentry, victim: Dentry): number;
@@ -124,6 +128,25 @@ export interface InodeOps {
   get_link?(inode: Inode): string | Path | number;
   /** Extra checks of setattr (memfd seals): 0 or -errno. */
   setsize?(inode: Inode, size: number): number;
+  /** i_op->setattr for file systems whose attributes live elsewhere (hostfs): apply attr and
+   *  return 0 or -errno. Without it the VFS changes the inode's fields itself. */
+  setattr?(inode: Inode, attr: Iattr): number;
+  /** d_op->d_revalidate of the directory's children: is a cached dentry still what its name
+   *  names? Present: d_lookup keeps the directory's dentries in d_subdirs and asks this on
+   *  every hit (false drops the dentry and looks the name up again). */
+  d_revalidate?(dentry: Dentry): boolean;
+  /** false: the file system has no O_TMPFILE (EOPNOTSUPP), as without i_op->tmpfile. */
+  tmpfile?: boolean;
+}
+
+/** struct iattr: the attributes notify_change sets, each present only when it changes. */
+export interface Iattr {
+  ia_mode?: number;
+  ia_uid?: number;
+  ia_gid?: number;
+  ia_size?: number;
+  ia_atime?: bigint | "now" | "omit";
+  ia_mtime?: bigint | "now" | "omit";
 }
 
 export class Inode {
@@ -152,6 +175,9 @@ export class Inode {
   seals = 0;
   /** Open files on this inode (i_count without the dentries' references). */
   i_count = 0;
+  /** The dentry this inode was instantiated with (d_find_alias), for file systems that name
+   *  their objects by path (hostfs: one dentry per inode). */
+  i_dentry: Dentry | null = null;
 
   constructor(sb: SuperBlock, ino: number, mode: number, op: InodeOps, fop: FileOps) {
     this.i_sb = sb;
@@ -182,6 +208,9 @@ export class Dentry {
   d_inode: Inode | null;
   /** Tree-backed directories: the children by name, in creation order. Null for dynamic ones. */
   d_children: Map<string, Dentry> | null = null;
+  /** Dynamic directories whose file system revalidates (hostfs): the dentries lookups made,
+   *  by name. A cache, never the directory's content. */
+  d_subdirs: Map<string, Dentry> | null = null;
   /** Readdir position of this entry in its parent (simple_offset), increasing, from 2. */
   d_offset = 0;
   /** Number of mounts on this dentry (d_mountpoint). */

@@ -328,6 +328,14 @@ function do_lock(k: Kernel, t: Task, f: File, cmd: number, arg: bigint): number 
   return 0;
 }
 
+/** do_fsync: pipes and anonymous files cannot be synced (EINVAL). */
+function do_fsync(t: Task, fd: number, datasync: boolean): number {
+  const f = fdget_io(t, fd);
+  if (!f) return -EBADF;
+  if (!f.inode || S_ISFIFO(f.inode.i_mode)) return -EINVAL;
+  return f.ops.fsync ? f.ops.fsync(f, datasync) : 0;
+}
+
 export const fs_syscalls: Record<string, SyscallHandler> = {
   write: (k, t, a) => {
     const f = fdget_io(t, int(a[0]));
@@ -481,7 +489,6 @@ export const fs_syscalls: Record<string, SyscallHandler> = {
     if (len < 0n) return -EINVAL;
     const inode = f.inode;
     if (!inode || !S_ISREG(inode.i_mode) || !(f.fmode & FMODE_WRITE)) return -EINVAL;
-    if (f.flags & O_APPEND) return -EPERM;
     if (len > BigInt(FILE_SIZE_MAX)) return -EFBIG;
     return k.fs.vfs.truncate(inode, Number(len));
   },
@@ -502,16 +509,8 @@ export const fs_syscalls: Record<string, SyscallHandler> = {
     if (!f.ops.fallocate) return -EOPNOTSUPP;
     return f.ops.fallocate(f, mode, Number(offset), Number(len));
   },
-  fsync: (_k, t, a) => {
-    const f = fdget_io(t, int(a[0]));
-    if (!f) return -EBADF;
-    return f.inode && !S_ISFIFO(f.inode.i_mode) ? 0 : -EINVAL;
-  },
-  fdatasync: (_k, t, a) => {
-    const f = fdget_io(t, int(a[0]));
-    if (!f) return -EBADF;
-    return f.inode && !S_ISFIFO(f.inode.i_mode) ? 0 : -EINVAL;
-  },
+  fsync: (_k, t, a) => do_fsync(t, int(a[0]), false),
+  fdatasync: (_k, t, a) => do_fsync(t, int(a[0]), true),
   sync: () => 0,
   syncfs: (_k, t, a) => (fdget(t, int(a[0])) ? 0 : -EBADF),
 };

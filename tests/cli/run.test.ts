@@ -5,8 +5,7 @@
 // through, and a guest killed by a signal killing umwasm with that signal.
 
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,7 +20,9 @@ const NR_EXIT_GROUP = 94;
 
 let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "umwasm-cli-"));
+  // Not under /tmp: the guest's /tmp is the kernel's own tmpfs, so programs there are hidden.
+  mkdirSync(join(repoRoot, ".scratch"), { recursive: true });
+  dir = mkdtempSync(join(repoRoot, ".scratch", "umwasm-cli-"));
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -34,7 +35,7 @@ function umwasm(args: string[]): SpawnSyncReturns<string> {
 /** A tiny static riscv64 ELF of these instructions, written to a file in the test directory. */
 function tinyElf(name: string, insns: E.Insn[]): string {
   const path = join(dir, name);
-  writeFileSync(path, writeElf({ entry: ELF_TEXT_VADDR, text: assemble(insns), data: new Uint8Array(16) }));
+  writeFileSync(path, writeElf({ entry: ELF_TEXT_VADDR, text: assemble(insns), data: new Uint8Array(16) }), { mode: 0o755 });
   return path;
 }
 const exitWith = (code: number): E.Insn[] => [E.addi(A7, 0, NR_EXIT_GROUP), E.addi(A0, 0, code), E.ecall()];
@@ -45,10 +46,10 @@ function expectNoStackTrace(r: SpawnSyncReturns<string>): void {
 }
 
 describe("umwasm run: options", () => {
-  it("--help exits 0 and documents --cmdline, --seed and --stats", () => {
+  it("--help exits 0 and documents --root, --image, --cmdline, --seed and --stats", () => {
     const r = umwasm(["run", "--help"]);
     expect(r.status).toBe(0);
-    for (const opt of ["--cmdline", "--seed", "--stats"]) expect(r.stdout).toContain(opt);
+    for (const opt of ["--root", "--image", "--cmdline", "--seed", "--stats"]) expect(r.stdout).toContain(opt);
   });
 
   it("an unknown option is a usage error (status 2)", () => {
@@ -106,7 +107,7 @@ describe("umwasm run: files that are not runnable", () => {
   for (const [what, bytes, message] of notElf) {
     it(`${what}: status 126 and a message naming the problem`, () => {
       const path = join(dir, what.replace(/\W+/g, "_"));
-      writeFileSync(path, bytes());
+      writeFileSync(path, bytes(), { mode: 0o755 });
       const r = umwasm(["run", path]);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).toContain(path);

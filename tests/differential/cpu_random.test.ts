@@ -8,8 +8,8 @@
 // the case is rebuilt as one ELF holding every prefix of its items (0, 1, ... K), both
 // emulators run it once, and the first differing prefix names the item that broke the state.
 
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, it } from "vitest";
@@ -24,7 +24,10 @@ const NAMES: [string, string] = ["qemu", "umwasm"];
 if (!QEMU) console.warn(QEMU_MISSING_REASON);
 
 const plan = seedPlanFromEnv(process.env);
-const tmp = mkdtempSync(join(tmpdir(), "umw-cpu-random-"));
+// Not under /tmp: `umwasm run` gives the guest its own tmpfs there, hiding the host's files.
+const SCRATCH = fileURLToPath(new URL("../../.scratch", import.meta.url));
+mkdirSync(SCRATCH, { recursive: true });
+const tmp = mkdtempSync(join(SCRATCH, "umw-cpu-random-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 interface Outcome {

@@ -3,6 +3,8 @@
 // window size reaches `stty size`, a resize changes it, and Ctrl-C interrupts a foreground
 // `sleep`.
 import { spawnSync, execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findOnPath } from "../differential/qemu";
 
@@ -41,6 +43,34 @@ describe("umwasm boot with piped input", () => {
     expect(out).toMatch(/^waited$/m);
     expect(out).toMatch(/^Linux 6\.18\.0-umwasm$/m);
     expect(r.status).toBe(0); // init powers the machine off whatever the shell's status
+  });
+
+  it("mount -t hostfs shows a host directory in the guest, both ways", () => {
+    const scratch = join(process.cwd(), ".scratch");
+    mkdirSync(scratch, { recursive: true });
+    const host = mkdtempSync(join(scratch, "boot-hostfs-"));
+    try {
+      writeFileSync(join(host, "greeting"), "from the host\n");
+      const r = boot([
+        `mount -t hostfs none /mnt -o ${host}`,
+        "ls /mnt",
+        "cat /mnt/greeting",
+        "echo from the guest > /mnt/reply",
+        "mount | grep -c hostfs",
+        "umount /mnt",
+        "mount -t hostfs none /mnt -o /no/such/dir; echo status $?",
+        "exit",
+      ].join("\n") + "\n");
+      const out = r.stdout.replace(/\r/g, "").replace(/^(# )+/gm, "");
+      expect(out).toMatch(/^greeting$/m);
+      expect(out).toMatch(/^from the host$/m);
+      expect(out).toMatch(/^1$/m);
+      expect(out).toMatch(/^mount: \/mnt: No such file or directory$/m);
+      expect(out).toMatch(/^status 32$/m);
+      expect(readFileSync(join(host, "reply"), "utf8")).toBe("from the guest\n");
+    } finally {
+      rmSync(host, { recursive: true, force: true });
+    }
   });
 
   it("documents its kernel arguments", () => {

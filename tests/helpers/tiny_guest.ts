@@ -39,12 +39,6 @@ export class TestPort implements HostPort {
   log(line: string): void {
     this.logs.push(line);
   }
-  host_read_file(): Uint8Array | number {
-    return -2; // ENOENT: tiny guests see no host files
-  }
-  host_realpath(): string | null {
-    return null;
-  }
   sleep_until(deadline_ns: bigint): void {
     if (deadline_ns > this.t) this.t = deadline_ns; // a virtual clock: jump there
   }

@@ -31,6 +31,9 @@ kernel args (UML style, as Linux's command line):
   init=PATH       the program to run as init if rdinit is missing
   rdinit=PATH     the program in the initramfs to run as init (default /init)
   root=DEV        accepted for compatibility; there are no block devices yet
+  rootfstype=hostfs rootflags=DIR
+                  boot from the host directory DIR instead of the initramfs (UML style)
+  hostfs=DIR      confine every hostfs mount (mount -t hostfs none /mnt -o PATH) below DIR
   loglevel=N      kernel messages below level N are printed (default 7)
   quiet           only warnings and errors (loglevel=4)
   anything else   passed to init: words with '=' in its environment, others as arguments
@@ -38,7 +41,8 @@ kernel args (UML style, as Linux's command line):
 options:
 ${formatOptions(OPTIONS)}`;
 
-function defaultImage(): string {
+/** The default initramfs (userland/images/initramfs.cpio), bundled or from the sources. */
+export function defaultImage(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   for (const p of [path.join(here, "..", "userland", "images", "initramfs.cpio"),
     path.join(here, "..", "..", "..", "userland", "images", "initramfs.cpio")]) {

@@ -14,10 +14,10 @@ static const struct {
 	{"cat", cat_main}, {"cp", cp_main}, {"dmesg", dmesg_main}, {"echo", echo_main},
 	{"env", env_main}, {"false", false_main}, {"free", free_main}, {"grep", grep_main},
 	{"head", head_main}, {"kill", kill_main}, {"ln", ln_main}, {"ls", ls_main},
-	{"mkdir", mkdir_main}, {"mv", mv_main}, {"pmap", pmap_main}, {"printf", printf_main},
-	{"ps", ps_main}, {"rm", rm_main}, {"sleep", sleep_main}, {"stty", stty_main},
-	{"tail", tail_main}, {"touch", touch_main}, {"true", true_main}, {"uname", uname_main},
-	{"wc", wc_main},
+	{"mkdir", mkdir_main}, {"mount", mount_main}, {"mv", mv_main}, {"pmap", pmap_main},
+	{"printf", printf_main}, {"ps", ps_main}, {"rm", rm_main}, {"sleep", sleep_main},
+	{"stty", stty_main}, {"tail", tail_main}, {"touch", touch_main}, {"true", true_main},
+	{"umount", umount_main}, {"uname", uname_main}, {"wc", wc_main},
 };
 
 int main(int argc, char **argv)

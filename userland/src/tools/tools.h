@@ -2,7 +2,7 @@
  *
  * Every tool is one file, <name>.c, defining <name>_main(). main.c dispatches on the name the
  * binary was run as (/bin/ls is a symbolic link to umbox), or on its first argument
- * (`umbox ls -l`). One static binary instead of 25 keeps the image small: glibc's static
+ * (`umbox ls -l`). One static binary instead of 27 keeps the image small: glibc's static
  * startup code is most of each program.
  *
  * Messages and exit statuses follow GNU coreutils/procps where the tool exists there.
@@ -28,8 +28,8 @@ int echo_escapes(const char *s);     /* prints s with \n \t \0nnn...; 1 if \c se
 
 #define TOOL(name) int name##_main(int argc, char **argv)
 TOOL(cat); TOOL(cp); TOOL(dmesg); TOOL(echo); TOOL(env); TOOL(false); TOOL(free);
-TOOL(grep); TOOL(head); TOOL(kill); TOOL(ln); TOOL(ls); TOOL(mkdir); TOOL(mv); TOOL(pmap);
-TOOL(printf); TOOL(ps); TOOL(rm); TOOL(sleep); TOOL(stty); TOOL(tail); TOOL(touch);
-TOOL(true); TOOL(uname); TOOL(wc);
+TOOL(grep); TOOL(head); TOOL(kill); TOOL(ln); TOOL(ls); TOOL(mkdir); TOOL(mount); TOOL(mv);
+TOOL(pmap); TOOL(printf); TOOL(ps); TOOL(rm); TOOL(sleep); TOOL(stty); TOOL(tail); TOOL(touch);
+TOOL(true); TOOL(umount); TOOL(uname); TOOL(wc);
 
 #endif
