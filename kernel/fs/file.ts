@@ -9,6 +9,7 @@
 
 import type { Block, WaitQueue } from "./wait";
 import type { Inode, Path } from "./vfs_types";
+import type { EpItem } from "./eventpoll";
 
 export const S_IFMT = 0o170000;
 export const S_IFSOCK = 0o140000;
@@ -138,6 +139,8 @@ export interface FileOps {
   /** f_op->poll: which POLL* events are ready now, and the queues a wake-up of which may
    *  change that. Absent: always readable and writable (DEFAULT_POLLMASK). */
   poll?(file: File): { mask: number; queues: WaitQueue[] };
+  /** What /proc/<pid>/fd/N says for a file with no path (d_op->d_dname of anon inodes). */
+  dname?(file: File): string;
   /** The last reference is gone (fput → __fput → f_op->release). */
   release?(file: File): void;
   getattr(file: File): Kstat;
@@ -163,6 +166,8 @@ export class File {
   inode: Inode | null = null;
   /** Per-file private state of the file's operations (private_data). */
   private_data: unknown = null;
+  /** The epoll items watching this file (f_ep); eventpoll_release drops them at __fput. */
+  f_ep: EpItem[] | null = null;
 
   constructor(ops: FileOps, flags: number, fmode?: number) {
     this.ops = ops;

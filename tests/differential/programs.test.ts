@@ -60,6 +60,7 @@ const PROGRAMS: Record<string, Program> = {
   mlock: { args: [], status: 0, oracle: "native" },
   sysmisc: { args: [], status: 0, oracle: "native" },
   poll: { args: [], status: 0, oracle: "native" },
+  epoll: { args: [], status: 0, oracle: "native" },
   robust: { args: [], status: 0, oracle: "native" },
   mremap: { args: [], status: 0, oracle: "native" },
   sigwait: { args: [], status: 0, oracle: "native" },
