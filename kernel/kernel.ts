@@ -26,6 +26,8 @@ const CLD_EXITED = 1;
 const CLD_KILLED = 2;
 const CLD_DUMPED = 3;
 import { Futexes } from "./futex";
+import { Printk } from "./printk";
+import { devkmsg_fops } from "./printk_kmsg";
 
 /** Instructions a task runs before the kernel looks at it again (a scheduling tick). */
 export const SLICE_INSNS = 1 << 17;
@@ -40,6 +42,8 @@ export class Kernel {
   readonly random: KernelRandom;
   /** The VFS: mounts, file systems, devices (fs/fs_kernel.ts has the boot sequence). */
   readonly fs: FsState;
+  /** The kernel log (printk ring, console level, syslog readers). */
+  readonly printk: Printk;
   private readonly table: Map<number, SyscallHandler>;
   private readonly enosys_logged = new Set<number>();
   private next_pid = 1;
@@ -60,7 +64,10 @@ export class Kernel {
     const seed = new Uint8Array(32);
     port.entropy(seed);
     this.random = new KernelRandom(seed);
+    this.printk = new Printk(() => port.monotonic_ns(), params.loglevel);
     this.fs = new FsState(this);
+    // drivers/char/mem.c's kmsg (1:11); the node exists before the driver as devtmpfs makes it.
+    this.fs.vfs.register_chrdev(1, 11, devkmsg_fops(this, this.printk));
     this.fs.mount_defaults();
     const hooks = this.fs.proc_hooks;
     hooks.maps = (t) => proc_pid_maps(this, t);
