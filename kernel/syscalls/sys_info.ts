@@ -3,6 +3,7 @@ import type { SyscallHandler } from "./types";
 import { int } from "./types";
 import { UTS_RELEASE, UTS_VERSION } from "../kernel";
 import { RLIM_NLIMITS, RLIMIT_NOFILE } from "../task";
+import { update_group_rlimits } from "../mm_rlimit";
 import { EFAULT, EINVAL, EPERM, ESRCH } from "../errno";
 
 const GRND_NONBLOCK = 1;
@@ -79,7 +80,12 @@ export const info_syscalls: Record<string, SyscallHandler> = {
       dv.setBigUint64(8, old.max, true);
       if (!k.machine.writeUser(t.mm, a[3], b)) return -EFAULT;
     }
-    if (next) t.rlim[resource] = next;
+    if (next) {
+      // Raising a hard limit takes CAP_SYS_RESOURCE (root). Limits belong to the process.
+      if (next.max > old.max && t.uid !== 0) return -EPERM;
+      for (const g of t.group) g.rlim[resource] = { ...next };
+      update_group_rlimits(k, t);
+    }
     return 0;
   },
 

@@ -61,6 +61,7 @@ const PROGRAMS: Record<string, Program> = {
   sysmisc: { args: [], status: 0, oracle: "native" },
   poll: { args: [], status: 0, oracle: "native" },
   epoll: { args: [], status: 0, oracle: "native" },
+  rlimit: { args: [], status: 0, oracle: "native" },
   robust: { args: [], status: 0, oracle: "native" },
   mremap: { args: [], status: 0, oracle: "native" },
   sigwait: { args: [], status: 0, oracle: "native" },
