@@ -124,6 +124,11 @@ describe("/dev/kmsg and syslog(2)", () => {
     expect(sys("lseek", fd, 0, 1)).toBe(-EINVAL);
     expect(sys("lseek", fd, 0, 2)).toBe(0);
     expect(read(fd, 4096)).toBe(-EAGAIN);
+    const blocking = sys("openat", -100, path("/dev/kmsg"), 0);
+    expect(sys("lseek", blocking, 0, 2)).toBe(0);
+    expect(read(blocking, 4096)).toBe(-ERESTARTSYS); // sleeps on log_wait
+    expect(t.blocked_on!.queues).toEqual([k.printk.log_wait]);
+    t.blocked_on = null;
     expect(sys("syslog", 5, 0, 0)).toBe(0); // CLEAR
     k.printk.printk(KERN_INFO, "after clear\n");
     expect(sys("lseek", fd, 0, 3)).toBe(0); // SEEK_DATA: past the cleared records

@@ -103,7 +103,9 @@ function ep_add_ready(ep: EventPoll, epi: EpItem): void {
   ep.rdllist.push(epi);
 }
 
-/** Tell epoll_wait sleepers and watching epoll files that ep has events. */
+/** Tell epoll_wait sleepers and watching epoll files that ep has events.
+ *  DIVERGES: Linux sleeps epoll_wait callers exclusively and wakes one per event; here all
+ *  of them wake, run epoll_wait again, and those that find the ready list empty sleep again. */
 function ep_wake(ep: EventPoll): void {
   ep.wq.wake_up();
   ep.poll_wait.wake_up(POLLIN | POLLRDNORM);

@@ -74,11 +74,14 @@ export class WaitQueue {
    *  entries with key (the events that may have changed; 0 for any). Returns how many woke. */
   wake_up(key = 0): number {
     const woken = this.entries;
-    this.entries = [];
-    for (const e of woken) {
-      e.block.cancel(e.task);
-      e.wake(e.task);
+    if (woken.length > 0) {
+      this.entries = [];
+      for (const e of woken) {
+        e.block.cancel(e.task);
+        e.wake(e.task);
+      }
     }
+    if (this.callbacks.length === 0) return woken.length;
     // A snapshot: a callback may take entries off this queue while it runs.
     let exclusive_done = false;
     for (const cb of this.callbacks.slice()) {

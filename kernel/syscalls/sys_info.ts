@@ -89,6 +89,10 @@ export const info_syscalls: Record<string, SyscallHandler> = {
     return 0;
   },
 
+  // getrlimit and setrlimit are prlimit64 on the calling process (kernel/sys.c).
+  getrlimit: (k, t, a) => info_syscalls.prlimit64(k, t, [0n, a[0], 0n, a[1], 0n, 0n]),
+  setrlimit: (k, t, a) => info_syscalls.prlimit64(k, t, [0n, a[0], a[1], 0n, 0n, 0n]),
+
   clock_gettime: (k, t, a) => {
     let ns: bigint;
     switch (int(a[0])) {

@@ -77,6 +77,12 @@ static void address_space(void)
 	struct rlimit rl;
 	getrlimit(RLIMIT_AS, &rl);
 	printf("RLIMIT_AS default infinite: %d %d\n", rl.rlim_cur == RLIM_INFINITY, rl.rlim_max == RLIM_INFINITY);
+	check("getrlimit syscall", syscall(SYS_getrlimit, RLIMIT_NOFILE, &rl));
+	printf("RLIMIT_NOFILE hard limit set: %d\n", rl.rlim_max > 0);
+	check("getrlimit bad resource", syscall(SYS_getrlimit, 99, &rl));
+	check("getrlimit bad pointer", syscall(SYS_getrlimit, RLIMIT_AS, (void *)8));
+	check("setrlimit bad pointer", syscall(SYS_setrlimit, 99, (void *)8));
+	check("setrlimit cur > max", syscall(SYS_setrlimit, RLIMIT_CORE, &(struct rlimit){ 2, 1 }));
 	pid_t pid = fork();
 	if (pid == 0) {
 		long base = vm_pages();
