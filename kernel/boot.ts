@@ -5,13 +5,12 @@
 // them the kernel panics as Linux does ("No working init found").
 
 import type { Kernel } from "./kernel";
-import { UTS_RELEASE, UTS_VERSION } from "./kernel";
 import { Task, init_rlimits } from "./task";
 import { File, O_RDWR } from "./fs/file";
 import { Tty } from "./tty/tty";
 import { do_execve } from "./exec";
 import { bytes_name, name_bytes } from "./fs/vfs_types";
-import { KERN_ERR, KERN_INFO, KERN_NOTICE } from "./printk";
+import { KERN_ERR, KERN_INFO } from "./printk";
 
 export interface BootOptions {
   /** The initramfs (cpio newc) to unpack into the root. */
@@ -48,11 +47,9 @@ export function start_kernel(k: Kernel, opts: BootOptions): Booted | string {
   con.winsize = { ...opts.winsize };
   k.fs.vfs.register_chrdev(5, 0, con);
   k.fs.vfs.register_chrdev(5, 1, con);
+  // The console shows what the kernel logged before it (the Linux version banner...) first.
   k.printk.register_console((text) => con.print_bytes(name_bytes(text)));
   const info = KERN_INFO;
-  printk(k, KERN_NOTICE, `Linux version ${UTS_RELEASE} (umwasm) ${UTS_VERSION}`);
-  printk(k, info, `Command line: ${k.params.cmdline}`);
-  printk(k, info, `Memory: ${Math.floor(k.params.mem_bytes / 1024)}K/${Math.floor(k.params.mem_bytes / 1024)}K available`);
   printk(k, info, "clocksource: host monotonic clock, time-travel mode off");
   printk(k, info, `printk: console [tty0] enabled (${opts.winsize.cols}x${opts.winsize.rows})`);
   if (opts.initramfs) {

@@ -26,7 +26,8 @@ const CLD_EXITED = 1;
 const CLD_KILLED = 2;
 const CLD_DUMPED = 3;
 import { Futexes } from "./futex";
-import { Printk } from "./printk";
+import { Printk, KERN_INFO, KERN_NOTICE } from "./printk";
+import { bytes_name } from "./fs/vfs_types";
 import { devkmsg_fops } from "./printk_kmsg";
 
 /** Instructions a task runs before the kernel looks at it again (a scheduling tick). */
@@ -65,6 +66,15 @@ export class Kernel {
     port.entropy(seed);
     this.random = new KernelRandom(seed);
     this.printk = new Printk(() => port.monotonic_ns(), params.loglevel);
+    // start_kernel's first messages, in `umwasm run` too; a console shows them once it
+    // registers (boot.ts).
+    const kb = Math.floor(params.mem_bytes / 1024);
+    const banner: [number, string][] = [
+      [KERN_NOTICE, `Linux version ${UTS_RELEASE} (umwasm) ${UTS_VERSION}`],
+      [KERN_INFO, `Command line: ${params.cmdline}`],
+      [KERN_INFO, `Memory: ${kb}K/${kb}K available`],
+    ];
+    for (const [level, line] of banner) this.printk.printk(level, bytes_name(new TextEncoder().encode(line + "\n")));
     this.fs = new FsState(this);
     // drivers/char/mem.c's kmsg (1:11); the node exists before the driver as devtmpfs makes it.
     this.fs.vfs.register_chrdev(1, 11, devkmsg_fops(this, this.printk));
