@@ -145,6 +145,12 @@ export function mm_set_brk(mm: u32, start: u64): void {
 export function mm_set_stack_rlimit(mm: u32, bytes: u64): void {
   changetype<MmStruct>(<usize>mm).stack_rlimit = bytes;
 }
+/** RLIMIT_AS and the effective RLIMIT_MEMLOCK (RLIM_INFINITY with CAP_IPC_LOCK) of mm's process. */
+export function mm_set_rlimits(mm: u32, as_bytes: u64, memlock_bytes: u64): void {
+  const m = changetype<MmStruct>(<usize>mm);
+  m.rlimit_as = as_bytes;
+  m.memlock_limit = memlock_bytes;
+}
 export function mm_validate(mm: u32): void {
   validate_mm(changetype<MmStruct>(<usize>mm));
 }

@@ -5,11 +5,12 @@
 // them the kernel panics as Linux does ("No working init found").
 
 import type { Kernel } from "./kernel";
-import { UTS_RELEASE, UTS_VERSION } from "./kernel";
 import { Task, init_rlimits } from "./task";
 import { File, O_RDWR } from "./fs/file";
 import { Tty } from "./tty/tty";
 import { do_execve } from "./exec";
+import { bytes_name, name_bytes } from "./fs/vfs_types";
+import { KERN_ERR, KERN_INFO } from "./printk";
 
 export interface BootOptions {
   /** The initramfs (cpio newc) to unpack into the root. */
@@ -35,9 +36,10 @@ function init_args(rest: string[]): { argv: string[]; envp: string[] } {
   return { argv, envp };
 }
 
-/** printk at KERN_INFO: shown unless loglevel hides it (quiet sets loglevel 4). */
-function printk(k: Kernel, con: Tty, level: number, line: string): void {
-  if (level < k.params.loglevel) con.print(line + "\n");
+/** A boot message into the kernel log; the console shows it unless loglevel= (or quiet,
+ *  loglevel 4) hides its level. */
+function printk(k: Kernel, level: number, line: string): void {
+  k.printk.printk(level, bytes_name(new TextEncoder().encode(line + "\n")));
 }
 
 export function start_kernel(k: Kernel, opts: BootOptions): Booted | string {
@@ -45,20 +47,19 @@ export function start_kernel(k: Kernel, opts: BootOptions): Booted | string {
   con.winsize = { ...opts.winsize };
   k.fs.vfs.register_chrdev(5, 0, con);
   k.fs.vfs.register_chrdev(5, 1, con);
-  const info = 6;
-  printk(k, con, 5, `Linux version ${UTS_RELEASE} (umwasm) ${UTS_VERSION}`);
-  printk(k, con, info, `Command line: ${k.params.cmdline}`);
-  printk(k, con, info, `Memory: ${Math.floor(k.params.mem_bytes / 1024)}K/${Math.floor(k.params.mem_bytes / 1024)}K available`);
-  printk(k, con, info, "clocksource: host monotonic clock, time-travel mode off");
-  printk(k, con, info, `printk: console [tty0] enabled (${opts.winsize.cols}x${opts.winsize.rows})`);
+  // The console shows what the kernel logged before it (the Linux version banner...) first.
+  k.printk.register_console((text) => con.print_bytes(name_bytes(text)));
+  const info = KERN_INFO;
+  printk(k, info, "clocksource: host monotonic clock, time-travel mode off");
+  printk(k, info, `printk: console [tty0] enabled (${opts.winsize.cols}x${opts.winsize.rows})`);
   if (k.params.rootfstype !== null) {
     // DIVERGES: Linux unpacks the initramfs into rootfs and mounts root= later; here the root
     // is mounted at boot, and unpacking into it would write into a host directory.
-    printk(k, con, info, `VFS: Mounted root (${k.params.rootfstype} filesystem); initramfs not unpacked`);
+    printk(k, info, `VFS: Mounted root (${k.params.rootfstype} filesystem); initramfs not unpacked`);
   } else if (opts.initramfs) {
-    printk(k, con, info, `Unpacking initramfs (${opts.initramfs.length} bytes)...`);
+    printk(k, info, `Unpacking initramfs (${opts.initramfs.length} bytes)...`);
     const err = k.fs.populate_rootfs(opts.initramfs);
-    if (err) printk(k, con, 3, `Initramfs unpacking failed: ${err}`);
+    if (err) printk(k, KERN_ERR, `Initramfs unpacking failed: ${err}`);
   }
   const { argv, envp } = init_args(k.params.rest);
   const rdinit = word_value(k.params.cmdline, "rdinit") ?? "/init";
@@ -74,10 +75,10 @@ export function start_kernel(k: Kernel, opts: BootOptions): Booted | string {
   for (const path of tries) {
     const file = k.open_exec(task, path);
     if (typeof file === "number") continue;
-    printk(k, con, info, `Run ${path} as init process`);
+    printk(k, info, `Run ${path} as init process`);
     const err = do_execve(k, task, { file: file.file, filename: path, exe: file.exe, argv: [path, ...argv], envp });
     if (err) {
-      printk(k, con, 3, `Failed to execute ${path} (error -${err.errno})`);
+      printk(k, KERN_ERR, `Failed to execute ${path} (error -${err.errno})`);
       continue;
     }
     // init starts in the session and process group 0 of the kernel's own threads, so its

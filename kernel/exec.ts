@@ -7,6 +7,7 @@ import type { Task } from "./task";
 import { load_elf_binary, ExecMm, ElfLoadResult } from "./binfmt_elf";
 import { TASK_SIZE } from "./exec_stack";
 import { ENOMEM } from "./errno";
+import { mm_set_rlimits } from "./mm_rlimit";
 import { SIGRETURN_TRAMPOLINE, SIG_IGN, SIG_DFL } from "./signal";
 
 const MAP_PRIVATE = 0x02;
@@ -49,6 +50,7 @@ export function do_execve(k: Kernel, task: Task, req: ExecRequest): { errno: num
   const m = k.machine;
   const mm = m.mmNew();
   if (mm === 0) return { errno: ENOMEM, message: "out of memory creating the address space" };
+  mm_set_rlimits(k, task, mm); // the new image is built under RLIMIT_AS already
   const random_bytes = new Uint8Array(16);
   k.random.fill(random_bytes);
   const stack_limit = k.stack_limit(task);
@@ -71,7 +73,6 @@ export function do_execve(k: Kernel, task: Task, req: ExecRequest): { errno: num
     task.vfork_done = null;
   }
   m.core.mm_set_brk(mm, BigInt(r.start_brk));
-  m.core.mm_set_stack_rlimit(mm, BigInt(stack_limit));
   const tramp = map_sigreturn_trampoline(k, mm);
   if (typeof tramp === "number") return { errno: -tramp, message: "out of memory mapping the signal trampoline" };
   task.sigreturn_tramp = tramp;

@@ -30,6 +30,9 @@ const CLD_EXITED = 1;
 const CLD_KILLED = 2;
 const CLD_DUMPED = 3;
 import { Futexes } from "./futex";
+import { Printk, KERN_INFO, KERN_NOTICE } from "./printk";
+import { bytes_name } from "./fs/vfs_types";
+import { devkmsg_fops } from "./printk_kmsg";
 
 /** Instructions a task runs before the kernel looks at it again (a scheduling tick). */
 export const SLICE_INSNS = 1 << 17;
@@ -44,6 +47,8 @@ export class Kernel {
   readonly random: KernelRandom;
   /** The VFS: mounts, file systems, devices (fs/fs_kernel.ts has the boot sequence). */
   readonly fs: FsState;
+  /** The kernel log (printk ring, console level, syslog readers). */
+  readonly printk: Printk;
   private readonly table: Map<number, SyscallHandler>;
   private readonly enosys_logged = new Set<number>();
   private next_pid = 1;
@@ -64,7 +69,19 @@ export class Kernel {
     const seed = new Uint8Array(32);
     port.entropy(seed);
     this.random = new KernelRandom(seed);
+    this.printk = new Printk(() => port.monotonic_ns(), params.loglevel);
+    // start_kernel's first messages, in `umwasm run` too; a console shows them once it
+    // registers (boot.ts).
+    const kb = Math.floor(params.mem_bytes / 1024);
+    const banner: [number, string][] = [
+      [KERN_NOTICE, `Linux version ${UTS_RELEASE} (umwasm) ${UTS_VERSION}`],
+      [KERN_INFO, `Command line: ${params.cmdline}`],
+      [KERN_INFO, `Memory: ${kb}K/${kb}K available`],
+    ];
+    for (const [level, line] of banner) this.printk.printk(level, bytes_name(new TextEncoder().encode(line + "\n")));
     this.fs = new FsState(this);
+    // drivers/char/mem.c's kmsg (1:11); the node exists before the driver as devtmpfs makes it.
+    this.fs.vfs.register_chrdev(1, 11, devkmsg_fops(this, this.printk));
     this.fs.mount_defaults();
     const hooks = this.fs.proc_hooks;
     hooks.maps = (t) => proc_pid_maps(this, t);

@@ -8,6 +8,8 @@
 
 import type { Kernel } from "./kernel";
 import type { Task } from "./task";
+import { KERN_ERR, KERN_WARNING } from "./printk";
+import { bytes_name } from "./fs/vfs_types";
 
 /** The SIGKILL code the core reports for VM_FAULT_OOM (assembly/arch/um/fault.ts). */
 export const FAULT_CODE_OOM = 0x4f4f4d;
@@ -43,8 +45,9 @@ export function out_of_memory(k: Kernel, current: Task): boolean {
   const mm = victim.group.find((g) => g.mm)?.mm ?? 0;
   const r = mm ? mm_rss(k, mm) : { anon: 0, file: 0, shmem: 0 };
   const kb = (pages: number) => `${pages * 4}kB`;
-  k.port.log(`${current.comm} invoked oom-killer: gfp_mask=0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO), order=0, oom_score_adj=0`);
-  k.port.log(`Out of memory: Killed process ${victim.pid} (${victim.comm}) total-vm:${kb(mm ? total_vm_pages(k, mm) : 0)}, ` +
+  const log = (level: number, line: string) => k.printk.printk(level, bytes_name(new TextEncoder().encode(line + "\n")));
+  log(KERN_WARNING, `${current.comm} invoked oom-killer: gfp_mask=0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO), order=0, oom_score_adj=0`);
+  log(KERN_ERR, `Out of memory: Killed process ${victim.pid} (${victim.comm}) total-vm:${kb(mm ? total_vm_pages(k, mm) : 0)}, ` +
     `anon-rss:${kb(r.anon)}, file-rss:${kb(r.file)}, shmem-rss:${kb(r.shmem)}, UID:${victim.uid} pgtables:0kB oom_score_adj:0`);
   const self = victim.group.includes(current);
   k.do_group_exit(victim, { kind: "signaled", signo: 9, core: false });

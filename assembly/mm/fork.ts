@@ -61,6 +61,8 @@ export function dup_mmap(oldmm: MmStruct): MmStruct | null {
   mm.mmap_base = oldmm.mmap_base;
   mm.start_stack = oldmm.start_stack;
   mm.stack_rlimit = oldmm.stack_rlimit;
+  mm.rlimit_as = oldmm.rlimit_as;
+  mm.memlock_limit = oldmm.memlock_limit;
   mm.hiwater_vm = oldmm.hiwater_vm;
   let prev: VmArea | null = null;
   for (let v = vma_first(oldmm); v != null; v = vma_next(changetype<VmArea>(v))) {

@@ -1,11 +1,11 @@
 // mm/mlock.ts — mlock, mlock2, munlock, mlockall, munlockall, and the checks of mincore and
 // msync, which only look at the mappings.
-// Follows Linux mm/mlock.c, mm/mincore.c and mm/msync.c (6.18). Every task here runs as root
-// (CAP_IPC_LOCK), so RLIMIT_MEMLOCK never refuses a lock, as on Linux for root.
+// Follows Linux mm/mlock.c, mm/mincore.c and mm/msync.c (6.18). RLIMIT_MEMLOCK comes from
+// mm.memlock_limit, which the kernel sets to RLIM_INFINITY for a process with CAP_IPC_LOCK.
 // DIVERGES: there is no reclaim, so a locked page and an unlocked one behave alike except for
 // the VmLck/Locked accounting; MCL_FUTURE is accepted but new mappings are not locked.
 
-import { EINVAL, ENOMEM } from "../include/errno";
+import { EINVAL, ENOMEM, EPERM } from "../include/errno";
 import { PAGE_SIZE, PAGE_MASK, VM_LOCKED, VM_LOCKONFAULT, VM_SPECIAL, VM_READ, VM_WRITE } from "../include/mman";
 import { MmStruct, VmArea } from "./mm_types";
 import { find_vma, vma_first, vma_next, validate_mm } from "./vma";
@@ -18,6 +18,41 @@ export const MCL_CURRENT: i32 = 1;
 export const MCL_FUTURE: i32 = 2;
 export const MCL_ONFAULT: i32 = 4;
 const VM_LOCKED_MASK: u64 = VM_LOCKED | VM_LOCKONFAULT;
+
+/** can_do_mlock: a zero RLIMIT_MEMLOCK without CAP_IPC_LOCK forbids locking. */
+export function can_do_mlock(mm: MmStruct): bool {
+  return mm.memlock_limit != 0;
+}
+
+/** mm->locked_vm: pages in VM_LOCKED vmas (derived by a walk instead of kept). */
+function locked_vm(mm: MmStruct): u64 {
+  let nr: u64 = 0;
+  for (let v = vma_first(mm); v != null; v = vma_next(changetype<VmArea>(v))) {
+    const vma = changetype<VmArea>(v);
+    if (vma.vm_flags & VM_LOCKED) nr += (vma.vm_end - vma.vm_start) >> 12;
+  }
+  return nr;
+}
+
+/** mlock_future_ok: may bytes more of flags-mapped memory be locked? Matches mm/mmap.c. */
+export function mlock_future_ok(mm: MmStruct, flags: u64, bytes: u64): bool {
+  if (!(flags & VM_LOCKED) || mm.memlock_limit == U64.MAX_VALUE) return true;
+  return (bytes >> 12) + locked_vm(mm) <= mm.memlock_limit >> 12;
+}
+
+/** count_mm_mlocked_page_nr: pages of [start, start+len) that are locked already. */
+function count_mm_mlocked_page_nr(mm: MmStruct, start: u64, len: u64): u64 {
+  const end = start + len;
+  let nr: u64 = 0;
+  for (let v = find_vma(mm, start); v != null && v.vm_start < end; v = vma_next(changetype<VmArea>(v))) {
+    const vma = changetype<VmArea>(v);
+    if (!(vma.vm_flags & VM_LOCKED)) continue;
+    const s = vma.vm_start > start ? vma.vm_start : start;
+    const e = vma.vm_end < end ? vma.vm_end : end;
+    nr += (e - s) >> 12;
+  }
+  return nr;
+}
 
 /** Set or clear the lock flags of every vma in [start, end): apply_vma_lock_flags(). */
 function apply_vma_lock_flags(mm: MmStruct, start: u64, end: u64, flags: u64): i32 {
@@ -59,11 +94,19 @@ function mm_populate(mm: MmStruct, start: u64, end: u64): i32 {
 
 /** do_mlock: mlock(2)/mlock2(2) with flags VM_LOCKED [| VM_LOCKONFAULT]. */
 export function do_mlock(mm: MmStruct, start: u64, len: u64, onfault: bool): i32 {
+  if (!can_do_mlock(mm)) return -EPERM;
   len = (len + (start & ~PAGE_MASK) + PAGE_SIZE - 1) & PAGE_MASK;
   start &= PAGE_MASK;
   const end = start + len;
   if (end < start) return -EINVAL;
   if (len == 0) return 0;
+  if (mm.memlock_limit != U64.MAX_VALUE) {
+    // Pages of the range that are locked already do not count twice.
+    const lock_limit = mm.memlock_limit >> 12;
+    let locked = (len >> 12) + locked_vm(mm);
+    if (locked > lock_limit) locked -= count_mm_mlocked_page_nr(mm, start, len);
+    if (locked > lock_limit) return -ENOMEM;
+  }
   const err = apply_vma_lock_flags(mm, start, end, onfault ? VM_LOCKED | VM_LOCKONFAULT : VM_LOCKED);
   validate_mm(mm);
   if (err != 0) return err;
@@ -84,6 +127,9 @@ export function do_munlock(mm: MmStruct, start: u64, len: u64): i32 {
 /** mlockall(flags) / munlockall() (flags 0). */
 export function do_mlockall(mm: MmStruct, flags: i32, all: bool): i32 {
   if (all && (flags == 0 || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) != 0 || flags == MCL_ONFAULT)) return -EINVAL;
+  if (all && !can_do_mlock(mm)) return -EPERM;
+  // Locking everything now must fit the limit whole (total_vm, not just what is unlocked).
+  if (all && flags & MCL_CURRENT && mm.memlock_limit != U64.MAX_VALUE && mm.total_vm > mm.memlock_limit >> 12) return -ENOMEM;
   const want: u64 = !all || !(flags & MCL_CURRENT) ? 0 : flags & MCL_ONFAULT ? VM_LOCKED | VM_LOCKONFAULT : VM_LOCKED;
   if (all && !(flags & MCL_CURRENT)) return 0;
   let v = vma_first(mm);

@@ -47,7 +47,8 @@ export class VmOperationsStruct {
 //   16 start_brk | 24 brk | 32 mmap_base | 40 start_stack | 48 total_vm (pages)
 //   56 stack_vm (pages) | 64 hiwater_vm (pages) | 72 rss_anon (pages) | 80 stack_rlimit (bytes)
 //   88 mmap_cache u32 (last found vma) | 92 id u32 | 96 mm_rb u32 (vma tree root)
-//  100 mmap_last u32 (highest vma) | 104 rss_file u32 | 108 rss_shmem u32 (pages) | 112..127 reserved
+//  100 mmap_last u32 (highest vma) | 104 rss_file u32 | 108 rss_shmem u32 (pages)
+//  112 rlimit_as (bytes) | 120 memlock_limit (bytes)
 @unmanaged @final
 export class MmStruct {
   pgd: u32;
@@ -69,8 +70,11 @@ export class MmStruct {
   mmap_last: u32;
   rss_file: u32;
   rss_shmem: u32;
-  r2: u64;
-  r3: u64;
+  /** RLIMIT_AS of the process (RLIM_INFINITY = u64 max); may_expand_vm() checks it. */
+  rlimit_as: u64;
+  /** RLIMIT_MEMLOCK of the process, or RLIM_INFINITY when it has CAP_IPC_LOCK: the kernel
+   *  folds the capability in, so 0 means "may not lock at all" (can_do_mlock). */
+  memlock_limit: u64;
 }
 export const MM_SIZE: u32 = 128;
 

@@ -5,7 +5,7 @@
 // File mappings carry an address_space (mm/filemap.ts) as vm_file and their file page offset.
 // DIVERGES: no ASLR: mmap_base is chosen by the kernel and fixed.
 
-import { EINVAL, ENOMEM, EEXIST, EOVERFLOW } from "../include/errno";
+import { EINVAL, ENOMEM, EEXIST, EOVERFLOW, EAGAIN, EPERM } from "../include/errno";
 import {
   PAGE_SHIFT, PAGE_SIZE, PAGE_MASK, TASK_SIZE, MMAP_MIN_ADDR, PROT_READ, PROT_WRITE, PROT_EXEC,
   MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE, MAP_TYPE, MAP_FIXED, MAP_GROWSDOWN, MAP_LOCKED,
@@ -24,6 +24,7 @@ import { vmg_get, vmg_init, vma_merge_new_range } from "./vma_merge";
 import { unmapped_area_topdown } from "./vma_tree";
 import { zap_page_range } from "./memory";
 import { mapping_alloc, mapping_release, AS_SHMEM, AS_ANON_SHMEM } from "./filemap";
+import { can_do_mlock, mlock_future_ok } from "./mlock";
 import { tlb_mm, tlb_switch_mm } from "../arch/um/tlb";
 
 /** Pages kept free below a VM_GROWSDOWN vma (mm/mmap.c stack_guard_gap, 256 pages). */
@@ -52,7 +53,15 @@ export function mm_alloc(): MmStruct | null {
   // mmap_base() without randomisation: the stack gap is max(RLIMIT_STACK + guard, 128 MiB).
   mm.mmap_base = TASK_SIZE - (128 << 20);
   mm.stack_rlimit = 8 << 20;
+  mm.rlimit_as = U64.MAX_VALUE;
+  mm.memlock_limit = U64.MAX_VALUE;
   return mm;
+}
+
+/** may_expand_vm: may the address space grow by npages under RLIMIT_AS?
+ *  DIVERGES: RLIMIT_DATA is not checked (no data_vm accounting). Matches mm/mmap.c. */
+export function may_expand_vm(mm: MmStruct, flags: u64, npages: u64): bool {
+  return mm.total_vm + npages <= mm.rlimit_as >> PAGE_SHIFT;
 }
 
 /** exit_mmap: unmap everything and free the mm; every frame returns to the allocator. */
@@ -122,6 +131,9 @@ function mmap_vm_flags(prot: i32, flags: i32): u64 {
 /** mmap_region: map [addr, addr+len) with vm_flags, replacing what was there. */
 export function mmap_region(mm: MmStruct, addr: u64, len: u64, vm_flags: u64, file: u32, pgoff: u64): u64 {
   const end = addr + len;
+  // RLIMIT_AS counts the growth: pages a MAP_FIXED mapping replaces are not new. Checked
+  // before anything is unmapped, as __mmap_prepare() does.
+  if (!may_expand_vm(mm, vm_flags, (len >> PAGE_SHIFT) - count_vma_pages_range(mm, addr, end))) return <u64>-ENOMEM;
   if (find_vma_intersection(mm, addr, end) != null) {
     const err = do_munmap(mm, addr, len);
     if (err != 0) return <u64><i64>err;
@@ -174,8 +186,11 @@ export function do_mmap(mm: MmStruct, addr: u64, len: u64, prot: i32, flags: i32
   if ((flags & MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, addr, addr + len) != null) {
     return <u64>-EEXIST;
   }
+  let vm_flags = mmap_vm_flags(prot, flags);
+  if (flags & MAP_LOCKED && !can_do_mlock(mm)) return <u64>-EPERM;
+  if (!mlock_future_ok(mm, vm_flags, len)) return <u64>-EAGAIN;
   if (file_err != 0) return <u64><i64>file_err;
-  const vm_flags = mmap_vm_flags(prot, flags) & ~vm_clear;
+  vm_flags &= ~vm_clear;
   if (file == 0) {
     if (!(vm_flags & VM_SHARED)) return mmap_region(mm, addr, len, vm_flags, 0, addr >> PAGE_SHIFT);
     const as = mapping_alloc(AS_SHMEM | AS_ANON_SHMEM, 0);
@@ -255,8 +270,11 @@ export function expand_downwards(mm: MmStruct, vma: VmArea, addr: u64): i32 {
   if (prev != null && (prev.vm_flags & (VM_READ | VM_WRITE | VM_EXEC)) != 0) {
     if (addr < stack_guard_gap || addr - stack_guard_gap < prev.vm_end) return -ENOMEM;
   }
-  if (vma.vm_end - addr > mm.stack_rlimit) return -ENOMEM;
   const grow = (vma.vm_start - addr) >> PAGE_SHIFT;
+  // acct_stack_growth: the address space limit, the stack limit, then the lock limit.
+  if (!may_expand_vm(mm, vma.vm_flags, grow)) return -ENOMEM;
+  if (vma.vm_end - addr > mm.stack_rlimit) return -ENOMEM;
+  if (!mlock_future_ok(mm, vma.vm_flags, grow << PAGE_SHIFT)) return -ENOMEM;
   vma_set_range(mm, vma, addr, vma.vm_end, vma.vm_pgoff - grow);
   mm.total_vm += grow;
   mm.stack_vm += grow;
@@ -265,3 +283,15 @@ export function expand_downwards(mm: MmStruct, vma: VmArea, addr: u64): i32 {
   return 0;
 }
 const EPERM_STACK: i32 = 1;
+
+/** count_vma_pages_range: pages of [addr, end) that vmas map now. */
+function count_vma_pages_range(mm: MmStruct, addr: u64, end: u64): u64 {
+  let nr: u64 = 0;
+  for (let v = find_vma_intersection(mm, addr, end); v != null && v.vm_start < end; v = vma_next(changetype<VmArea>(v))) {
+    const vma = changetype<VmArea>(v);
+    const s = vma.vm_start > addr ? vma.vm_start : addr;
+    const e = vma.vm_end < end ? vma.vm_end : end;
+    nr += (e - s) >> PAGE_SHIFT;
+  }
+  return nr;
+}

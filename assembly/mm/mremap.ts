@@ -6,12 +6,13 @@
 // and empty. A moved vma with pages keeps its vm_pgoff; an unfaulted one takes its new
 // address's (copy_vma), so it merges only where Linux's would.
 
-import { EINVAL, ENOMEM, EFAULT } from "../include/errno";
+import { EINVAL, ENOMEM, EFAULT, EAGAIN } from "../include/errno";
 import { PAGE_SIZE, PAGE_MASK, TASK_SIZE, MAP_PRIVATE, VM_SHARED } from "../include/mman";
 import { MmStruct, VmArea } from "./mm_types";
 import { find_vma, vma_next, validate_mm, sysctl_max_map_count } from "./vma";
 import { copy_vma, vma_merge_extend } from "./vma_merge";
-import { do_munmap, get_unmapped_area, vm_start_gap } from "./mmap";
+import { do_munmap, get_unmapped_area, vm_start_gap, may_expand_vm } from "./mmap";
+import { mlock_future_ok } from "./mlock";
 import { pte_offset_map, pte_alloc_map, pte_present, pmd_addr_end } from "./pgtable";
 import { flush_tlb_range } from "../arch/um/tlb";
 
@@ -100,6 +101,12 @@ export function do_mremap(mm: MmStruct, addr: u64, old_len: u64, new_len: u64, f
   const vma = changetype<VmArea>(v);
   if (old_len > vma.vm_end - addr) return <u64>-EFAULT;
   if ((flags & MREMAP_DONTUNMAP) && (vma.vm_flags & VM_SHARED)) return <u64>-EINVAL;
+  // check_prep_vma, resize_is_valid: the lock limit and RLIMIT_AS bound the growth.
+  if ((flags & MREMAP_DONTUNMAP) && !may_expand_vm(mm, vma.vm_flags, old_len >> 12)) return <u64>-ENOMEM;
+  if (new_len > old_len) {
+    if (!mlock_future_ok(mm, vma.vm_flags, new_len - old_len)) return <u64>-EAGAIN;
+    if (!may_expand_vm(mm, vma.vm_flags, (new_len - old_len) >> 12)) return <u64>-ENOMEM;
+  }
   if (flags & MREMAP_FIXED) return move_vma(mm, vma, addr, old_len, new_addr, new_len, flags);
   // Grow in place when the range ends the vma and the pages after it are free.
   if (old_len == vma.vm_end - addr && !(flags & MREMAP_DONTUNMAP)) {

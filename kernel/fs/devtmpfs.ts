@@ -96,6 +96,7 @@ export const DEVTMPFS_NODES: readonly DevNode[] = [
   { name: "full", major: 1, minor: 7, mode: 0o666 },
   { name: "random", major: 1, minor: 8, mode: 0o666 },
   { name: "urandom", major: 1, minor: 9, mode: 0o666 },
+  { name: "kmsg", major: 1, minor: 11, mode: 0o644 },
 ];
 
 /** Register the character devices above with the VFS (chrdev_init + the drivers' inits). */

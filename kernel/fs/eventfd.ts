@@ -60,7 +60,7 @@ export const eventfd_fops: FileOps = {
     }
     const ucnt = ctx.flags & EFD_SEMAPHORE ? 1n : ctx.count;
     ctx.count -= ucnt;
-    ctx.wqh.wake_up();
+    ctx.wqh.wake_up(POLLOUT);
     const b = new Uint8Array(8);
     new DataView(b.buffer).setBigUint64(0, ucnt, true);
     return b;
@@ -75,9 +75,10 @@ export const eventfd_fops: FileOps = {
       return new Block(ctx.wqh);
     }
     ctx.count += ucnt;
-    ctx.wqh.wake_up();
+    ctx.wqh.wake_up(POLLIN);
     return 8;
   },
+  dname: () => "anon_inode:[eventfd]",
   getattr: (file: File) => inode_getattr(file.inode!),
 };
 

@@ -9,6 +9,7 @@
 
 import type { Block, WaitQueue } from "./wait";
 import type { Inode, Path } from "./vfs_types";
+import type { EpItem } from "./eventpoll";
 
 export const S_IFMT = 0o170000;
 export const S_IFSOCK = 0o140000;
@@ -140,6 +141,8 @@ export interface FileOps {
   poll?(file: File): { mask: number; queues: WaitQueue[] };
   /** fsync/fdatasync: 0 or -errno. Absent: nothing to write back (0). */
   fsync?(file: File, datasync: boolean): number;
+  /** What /proc/<pid>/fd/N says for a file with no path (d_op->d_dname of anon inodes). */
+  dname?(file: File): string;
   /** The last reference is gone (fput → __fput → f_op->release). */
   release?(file: File): void;
   getattr(file: File): Kstat;
@@ -165,6 +168,8 @@ export class File {
   inode: Inode | null = null;
   /** Per-file private state of the file's operations (private_data). */
   private_data: unknown = null;
+  /** The epoll items watching this file (f_ep); eventpoll_release drops them at __fput. */
+  f_ep: EpItem[] | null = null;
 
   constructor(ops: FileOps, flags: number, fmode?: number) {
     this.ops = ops;

@@ -92,7 +92,7 @@ export function pipe_read(file: File, max: number): Uint8Array | number | Block 
     if (buf.len === 0) pipe.bufs.shift();
     if (is_packetized(file)) break;
   }
-  pipe.wr_wait.wake_up();
+  pipe.wr_wait.wake_up(POLLOUT | POLLWRNORM);
   return out.subarray(0, got);
 }
 
@@ -123,7 +123,7 @@ export function pipe_write(file: File, data: Uint8Array): number | Block {
     pipe.bufs.push({ page, offset: 0, len: n, can_merge: !is_packetized(file) });
     done += n;
   }
-  pipe.rd_wait.wake_up();
+  pipe.rd_wait.wake_up(POLLIN | POLLRDNORM);
   return done;
 }
 

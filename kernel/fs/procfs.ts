@@ -234,7 +234,7 @@ export function proc_fd_text(vfs: Vfs, t: Task, f: File): string {
   }
   const inode = f.inode;
   if (inode && inode.i_sb.s_magic === 0x50495045) return `pipe:[${inode.i_ino}]`;
-  if (inode && inode.i_sb.s_magic === 0x09041934) return "anon_inode:[eventfd]";
+  if (f.ops.dname) return f.ops.dname(f);
   return "/dev/console";
 }
 

@@ -23,6 +23,7 @@ import {
   MAY_EXEC, MAY_WRITE, MAY_READ, MAY_OPEN, ParentResult,
 } from "./namei";
 import { empty_fops, shmem_setsize } from "./tmpfs";
+import { eventpoll_release } from "./eventpoll";
 import { inode_getattr } from "./vfs_types";
 import {
   EACCES, EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, ENXIO, EPERM,
@@ -384,6 +385,7 @@ export class Vfs implements WalkEnv {
   /** The File no longer has any fd or other reference (__fput). */
   fput(file: File): void {
     if (--file.refs > 0) return;
+    if (file.f_ep) eventpoll_release(file);
     if (file.path) file.path.mnt.mnt_count--;
     file.ops.release?.(file);
     if (file.path && file.inode) {

@@ -36,9 +36,20 @@ interface WaitEntry {
   block: Block;
 }
 
+/** A wait-queue entry with its own wake function instead of a sleeping task (epoll's
+ *  ep_poll_callback). It stays on the queue across wake-ups until removed. key is the
+ *  wake-up's POLL* mask, 0 when the waker did not say (wake everything). An exclusive entry
+ *  (add_wait_queue_exclusive) whose func returns true ends the wake-up for the exclusive
+ *  entries after it. */
+export interface WaitCallback {
+  func: (key: number) => boolean;
+  exclusive: boolean;
+}
+
 /** wait_queue_head_t: the tasks sleeping until something about one object changes. */
 export class WaitQueue {
   private entries: WaitEntry[] = [];
+  private callbacks: WaitCallback[] = [];
 
   /** Add task (add_wait_queue); prefer Block.sleep, which handles several queues. */
   add(entry: WaitEntry): void {
@@ -49,20 +60,43 @@ export class WaitQueue {
     this.entries = this.entries.filter((e) => e.task !== task);
   }
 
-  /** wake_up_interruptible: wake every sleeper, oldest first. Returns how many woke. */
-  wake_up(): number {
-    if (this.entries.length === 0) return 0;
+  /** add_wait_queue with a callback entry (init_waitqueue_func_entry). */
+  add_callback(cb: WaitCallback): void {
+    this.callbacks.push(cb);
+  }
+
+  remove_callback(cb: WaitCallback): void {
+    const i = this.callbacks.indexOf(cb);
+    if (i >= 0) this.callbacks.splice(i, 1);
+  }
+
+  /** wake_up_interruptible_poll: wake every sleeper, oldest first, then run the callback
+   *  entries with key (the events that may have changed; 0 for any). Returns how many woke. */
+  wake_up(key = 0): number {
     const woken = this.entries;
-    this.entries = [];
-    for (const e of woken) {
-      e.block.cancel(e.task);
-      e.wake(e.task);
+    if (woken.length > 0) {
+      this.entries = [];
+      for (const e of woken) {
+        e.block.cancel(e.task);
+        e.wake(e.task);
+      }
+    }
+    if (this.callbacks.length === 0) return woken.length;
+    // A snapshot: a callback may take entries off this queue while it runs.
+    let exclusive_done = false;
+    for (const cb of this.callbacks.slice()) {
+      if (!cb.exclusive) cb.func(key);
+      else if (!exclusive_done) exclusive_done = cb.func(key);
     }
     return woken.length;
   }
 
   get nr_waiters(): number {
     return this.entries.length;
+  }
+
+  get nr_callbacks(): number {
+    return this.callbacks.length;
   }
 }
 

@@ -3,6 +3,7 @@ import type { SyscallHandler } from "./types";
 import { int } from "./types";
 import { UTS_RELEASE, UTS_VERSION } from "../kernel";
 import { RLIM_NLIMITS, RLIMIT_NOFILE } from "../task";
+import { update_group_rlimits } from "../mm_rlimit";
 import { EFAULT, EINVAL, EPERM, ESRCH } from "../errno";
 
 const GRND_NONBLOCK = 1;
@@ -81,9 +82,18 @@ export const info_syscalls: Record<string, SyscallHandler> = {
       dv.setBigUint64(8, old.max, true);
       if (!k.machine.writeUser(t.mm, a[3], b)) return -EFAULT;
     }
-    if (next) t.rlim[resource] = next;
+    if (next) {
+      // Raising a hard limit takes CAP_SYS_RESOURCE (root). Limits belong to the process.
+      if (next.max > old.max && t.uid !== 0) return -EPERM;
+      for (const g of t.group) g.rlim[resource] = { ...next };
+      update_group_rlimits(k, t);
+    }
     return 0;
   },
+
+  // getrlimit and setrlimit are prlimit64 on the calling process (kernel/sys.c).
+  getrlimit: (k, t, a) => info_syscalls.prlimit64(k, t, [0n, a[0], 0n, a[1], 0n, 0n]),
+  setrlimit: (k, t, a) => info_syscalls.prlimit64(k, t, [0n, a[0], a[1], 0n, 0n, 0n]),
 
   clock_gettime: (k, t, a) => {
     let ns: bigint;

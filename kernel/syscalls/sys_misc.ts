@@ -7,6 +7,7 @@ import type { Task } from "../task";
 import type { SyscallHandler } from "./types";
 import { int, uint } from "./types";
 import { EINVAL, EFAULT, EPERM, ESRCH, ENOSYS } from "../errno";
+import { update_group_rlimits } from "../mm_rlimit";
 import { do_waitid } from "../exit";
 
 const RUSAGE_SELF = 0, RUSAGE_CHILDREN = -1, RUSAGE_THREAD = 1;
@@ -83,11 +84,11 @@ export const misc_syscalls: Record<string, SyscallHandler> = {
   },
   getresuid: (k, t, a) => write_ids(k, t, [a[0], a[1], a[2]], t.uid),
   getresgid: (k, t, a) => write_ids(k, t, [a[0], a[1], a[2]], t.gid),
-  setuid: (_k, t, a) => set_id(t, "uid", uint(a[0])),
+  setuid: (k, t, a) => set_uid(k, t, uint(a[0])),
   setgid: (_k, t, a) => set_id(t, "gid", uint(a[0])),
-  setreuid: (_k, t, a) => (uint(a[1]) === 0xffffffff ? 0 : set_id(t, "uid", uint(a[1]))),
+  setreuid: (k, t, a) => (uint(a[1]) === 0xffffffff ? 0 : set_uid(k, t, uint(a[1]))),
   setregid: (_k, t, a) => (uint(a[1]) === 0xffffffff ? 0 : set_id(t, "gid", uint(a[1]))),
-  setresuid: (_k, t, a) => (uint(a[1]) === 0xffffffff ? 0 : set_id(t, "uid", uint(a[1]))),
+  setresuid: (k, t, a) => (uint(a[1]) === 0xffffffff ? 0 : set_uid(k, t, uint(a[1]))),
   setresgid: (_k, t, a) => (uint(a[1]) === 0xffffffff ? 0 : set_id(t, "gid", uint(a[1]))),
   getgroups: (k, t, a) => {
     if (int(a[0]) < 0) return -EINVAL;
@@ -160,6 +161,14 @@ function write_ids(k: Kernel, t: Task, addrs: bigint[], id: number): number {
 }
 
 /** Root may take any id; others only their own (no saved-id bookkeeping yet). */
+/** set_id for the uid: leaving or gaining root changes CAP_IPC_LOCK, which the core's
+ *  RLIMIT_MEMLOCK folds in. */
+function set_uid(k: Kernel, t: Task, id: number): number {
+  const r = set_id(t, "uid", id);
+  if (r === 0) update_group_rlimits(k, t);
+  return r;
+}
+
 function set_id(t: Task, which: "uid" | "gid", id: number): number {
   if (id === 0xffffffff) return -EINVAL;
   if (t.uid !== 0 && t[which] !== id) return -EPERM;

@@ -39,7 +39,7 @@ function deadline_of(k: Kernel, t: Task, sysnr: number, tsp: bigint): bigint | n
 }
 
 /** Install the call's signal mask for the wait (once), or -errno. */
-function set_user_sigmask(k: Kernel, t: Task, addr: bigint, size: bigint): number {
+export function set_user_sigmask(k: Kernel, t: Task, addr: bigint, size: bigint): number {
   if (addr === 0n || t.saved_sigmask !== null) return 0;
   if (size !== 8n) return -EINVAL;
   const raw = k.machine.readUser(t.mm, addr, 8);
@@ -50,7 +50,7 @@ function set_user_sigmask(k: Kernel, t: Task, addr: bigint, size: bigint): numbe
 }
 
 /** The call completes: the caller's own mask comes back. */
-function finish(t: Task, r: number): number {
+export function finish(t: Task, r: number): number {
   t.restart_block = null;
   if (t.saved_sigmask !== null) {
     t.blocked = t.saved_sigmask;

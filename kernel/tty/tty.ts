@@ -183,6 +183,11 @@ export class Tty implements FileOps {
     this.out(new TextEncoder().encode(text));
   }
 
+  /** A printk record's bytes (the log keeps byte strings, one char per byte). */
+  print_bytes(bytes: Uint8Array): void {
+    this.out(bytes);
+  }
+
   private out(bytes: Uint8Array): void {
     const t = this.termios;
     if (!(t.c_oflag & OPOST) || !(t.c_oflag & ONLCR) || !bytes.includes(10)) {

@@ -73,6 +73,16 @@ describe("umwasm boot with piped input", () => {
     }
   });
 
+  it("keeps the boot log for dmesg, with timestamps, even when quiet hid it", () => {
+    const r = boot("dmesg\nexit\n");
+    const out = r.stdout.replace(/\r/g, "");
+    expect(out).not.toMatch(/^Linux version/m); // quiet: the console showed nothing
+    expect(out).toMatch(/^\[ *\d+\.\d{6}\] Linux version 6\.18\.0-umwasm/m);
+    expect(out).toMatch(/^\[ *\d+\.\d{6}\] Command line: quiet$/m);
+    expect(out).toMatch(/^\[ *\d+\.\d{6}\] Run \/init as init process$/m);
+    expect(r.status).toBe(0);
+  });
+
   it("documents its kernel arguments", () => {
     const r = spawnSync("node", [CLI, "boot", "--help"], { encoding: "utf8" });
     expect(r.status).toBe(0);
