@@ -4,8 +4,8 @@
 // as our own summary.
 //
 // kunit.py is GPL code from the Linux tree, not part of this repository, and Debian ships it
-// only inside linux-source-* (about 150 MB), too big for CI to fetch; the test skips, saying
-// so, when it is missing. To run it, point KUNIT_PY at a kunit.py inside a kernel tree (it
+// only inside linux-source-* (about 150 MB); .ci/run fetches it into the cache below, and the
+// test skips, saying so, when it is missing. To run it locally, point KUNIT_PY at a kunit.py inside a kernel tree (it
 // must sit in tools/testing/kunit/: it changes to the tree's root), or unpack one into
 // ~/.cache/umwasm/linux-kunit, for example:
 //   apt-get download linux-source-6.12
