@@ -14,3 +14,4 @@ import "../mm/tests/vma_merge_kunit";
 import "../mm/tests/anon_vma_kunit";
 import "../mm/tests/alloc_fail_kunit";
 import "../mm/tests/anon_name_kunit";
+import "../mm/tests/kunit_resource_kunit";
