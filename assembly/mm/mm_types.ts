@@ -32,7 +32,7 @@ export const VMA_SIZE: u32 = 80;
 //   16 start_brk | 24 brk | 32 mmap_base | 40 start_stack | 48 total_vm (pages)
 //   56 stack_vm (pages) | 64 hiwater_vm (pages) | 72 rss_anon (pages) | 80 stack_rlimit (bytes)
 //   88 mmap_cache u32 (last found vma) | 92 id u32 | 96 mm_rb u32 (vma tree root)
-//  100 mmap_last u32 (highest vma) | 104..127 reserved
+//  100 mmap_last u32 (highest vma) | 104 hiwater_rss (pages) | 112..127 reserved
 @unmanaged @final
 export class MmStruct {
   pgd: u32;
@@ -52,7 +52,7 @@ export class MmStruct {
   id: u32;
   mm_rb: u32;
   mmap_last: u32;
-  r1: u64;
+  hiwater_rss: u64;
   r2: u64;
   r3: u64;
 }
@@ -61,4 +61,17 @@ export const MM_SIZE: u32 = 128;
 export function mm_types_check(): void {
   if (offsetof<VmArea>() != VMA_SIZE) ERROR("VmArea layout changed");
   if (offsetof<MmStruct>() != MM_SIZE) ERROR("MmStruct layout changed");
+}
+
+/** get_mm_rss: pages this mm maps that count as resident (MM_ANONPAGES; the file and shmem
+ *  counters join when file pages exist). Matches include/linux/mm.h get_mm_rss(). */
+@inline export function get_mm_rss(mm: MmStruct): u64 {
+  return mm.rss_anon;
+}
+
+/** update_hiwater_rss: remember the peak before rss goes down (VmHWM reads it). Linux keeps
+ *  the peak lazily the same way: only paths that lower rss update it. */
+@inline export function update_hiwater_rss(mm: MmStruct): void {
+  const rss = get_mm_rss(mm);
+  if (mm.hiwater_rss < rss) mm.hiwater_rss = rss;
 }

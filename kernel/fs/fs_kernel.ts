@@ -21,6 +21,7 @@ import { pipefs_super, fifo_fops } from "./pipe";
 import { anon_inode_init } from "./eventfd";
 import { FsStruct } from "./fs_struct";
 import { proc_type, ProcHooks } from "./procfs";
+import { sysfs_type } from "./sysfs";
 import { unpack_to_rootfs } from "./initramfs";
 import { MNT_NOSUID, MNT_NODEV, MNT_NOEXEC } from "./vfs_types";
 import { exit_files, do_close_on_exec } from "../syscalls/sys_fs";
@@ -60,6 +61,7 @@ export class FsState {
     vfs.register_filesystem(ramfs);
     vfs.register_filesystem(devtmpfs_type(vfs));
     vfs.register_filesystem(proc_type(vfs, () => this.proc_hooks));
+    vfs.register_filesystem(sysfs_type(vfs));
     vfs.fifo_fops = fifo_fops;
     chr_dev_init(vfs, k.port, (b) => k.random.fill(b));
     const root = shmem_fill_super(vfs, rootfs, "mode=755");
@@ -78,7 +80,8 @@ export class FsState {
     return unpack_to_rootfs(this.vfs, cpio);
   }
 
-  /** Mount devtmpfs on /dev, proc on /proc and a tmpfs on /tmp, making the directories. */
+  /** Mount devtmpfs on /dev, proc on /proc, sysfs on /sys and a tmpfs on /tmp, making the
+   *  directories. */
   mount_defaults(): void {
     const vfs = this.vfs;
     const root = vfs.root_path();
@@ -86,6 +89,7 @@ export class FsState {
     const mounts: [string, string, string, number, number, string][] = [
       ["dev", "devtmpfs", "devtmpfs", 0o755, MNT_NOSUID, ""],
       ["proc", "proc", "proc", 0o555, MNT_NOSUID | MNT_NODEV | MNT_NOEXEC, ""],
+      ["sys", "sysfs", "sysfs", 0o555, MNT_NOSUID | MNT_NODEV | MNT_NOEXEC, ""],
       ["tmp", "tmpfs", "tmpfs", 0o1777, MNT_NOSUID | MNT_NODEV, ""],
     ];
     for (const [dir, fstype, devname, mode, flags, opts] of mounts) {
