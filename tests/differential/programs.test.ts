@@ -62,6 +62,7 @@ const PROGRAMS: Record<string, Program> = {
   poll: { args: [], status: 0, oracle: "native" },
   robust: { args: [], status: 0, oracle: "native" },
   mremap: { args: [], status: 0, oracle: "native" },
+  mmaps: { args: [], status: 0, oracle: "native" },
   sigwait: { args: [], status: 0, oracle: "native" },
 };
 
