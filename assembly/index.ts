@@ -17,7 +17,8 @@ import { do_madvise } from "./mm/madvise";
 import { do_mremap } from "./mm/mremap";
 import { do_mlock, do_munlock, do_mlockall, do_mincore, do_msync } from "./mm/mlock";
 import { MmStruct, VmArea, mm_types_check } from "./mm/mm_types";
-import { find_vma, vma_next } from "./mm/vma";
+import { find_vma, vma_next, vm_set_max_map_count } from "./mm/vma";
+import { smap_gather_stats, task_mem, mem_census, MSS_SIZE } from "./mm/task_mmu";
 import { pte_offset_map, pte_present, pmd_addr_end } from "./mm/pgtable";
 import { filemap_init, mapping_check } from "./mm/filemap";
 export {
@@ -193,6 +194,44 @@ function vma_rss(mm: MmStruct, vma: VmArea): u64 {
     a += 4096;
   }
   return n;
+}
+
+/** /proc/<pid>/smaps: the vmas of mm from the first ending above from, each as a 152-byte record
+ *  in the bounce buffer: vm_start, vm_end, vm_flags, vm_pgoff, vm_file (u64 each), then the
+ *  vma's struct mem_size_stats (mm/task_mmu.ts layout). Returns how many were written; call again
+ *  from the last vm_end for more. */
+export function mm_smaps_dump(mm: u32, from: u64): u32 {
+  const m = changetype<MmStruct>(<usize>mm);
+  const size: u32 = 40 + MSS_SIZE;
+  let v = find_vma(m, from);
+  let n: u32 = 0;
+  while (v != null && (n + 1) * size <= BOUNCE_SIZE) {
+    const vma = changetype<VmArea>(v);
+    const r = bounce + <usize>(n * size);
+    store<u64>(r, vma.vm_start, 0);
+    store<u64>(r, vma.vm_end, 8);
+    store<u64>(r, vma.vm_flags, 16);
+    store<u64>(r, vma.vm_pgoff, 24);
+    store<u64>(r, <u64>vma.vm_file, 32);
+    memory.fill(r + 40, 0, MSS_SIZE);
+    smap_gather_stats(m, vma, r + 40);
+    n++;
+    v = vma_next(vma);
+  }
+  return n;
+}
+/** The resident counters of /proc/<pid>/status and statm into the bounce buffer
+ *  (mm/task_mmu.ts task_mem record). */
+export function mm_task_mem(mm: u32): void {
+  task_mem(changetype<MmStruct>(<usize>mm), bounce);
+}
+/** The page census of /proc/meminfo into the bounce buffer (mm/task_mmu.ts layout). */
+export function mem_census_dump(): void {
+  mem_census(bounce);
+}
+/** sysctl vm.max_map_count (the kernel checked the value). */
+export function sysctl_set_max_map_count(n: u32): void {
+  vm_set_max_map_count(n);
 }
 
 /** Copy len (<= BOUNCE_SIZE) bytes of user memory at uaddr into the bounce buffer.

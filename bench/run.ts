@@ -2,6 +2,7 @@
 // Bundled into build/bench.mjs by scripts/build_js.mjs; run with `npm run bench`.
 //
 //   npm run bench -- [--runs N] [--json] [--cli PATH] [name ...]
+//   npm run bench -- mm [--runs N]     only the mm benchmarks (bench/mm, beside the host kernel)
 //
 // --cli picks another umwasm CLI bundle (default build/umwasm.mjs), e.g. to compare builds.
 //
@@ -16,8 +17,8 @@
 // execution. The guest's stdout (ending with a checksum line) must be identical across every
 // run of both runners; the exit status is 1 when it is not or when a run fails.
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, readdirSync } from "node:fs";
-import { cpus } from "node:os";
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -267,8 +268,100 @@ function measureBoot(cli: string, runs: number): number[] {
   return times;
 }
 
+// ---- mm benchmarks: umwasm beside the host kernel ----------------------------------------
+//
+// Each bench/mm/<name>.c is built twice: for the guest by userland/build.sh
+// (userland/images/bench-mm/<name>) and natively here with the host's gcc -O2. Both builds
+// print "result <metric> <ops per second>" lines, timed inside the program with
+// CLOCK_MONOTONIC (so neither Node's nor the wasm compiler's start-up counts). The runs
+// alternate guest and native; each metric's median is reported with the ratio umwasm/host
+// (above 1: umwasm is faster).
+const mmImageDir = "userland/images/bench-mm";
+const mmSourceDir = "bench/mm";
+const resultLine = /^result (\S+) ([0-9.]+)$/gm;
+
+function parseResults(stdout: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of stdout.matchAll(resultLine)) out.set(m[1], Number(m[2]));
+  return out;
+}
+
+interface MmMetric { metric: string; umwasm: number[]; host: number[] }
+
+function runMmBenchmarks(options: Options): boolean {
+  const cc = findOnPath(["gcc", "cc"]);
+  if (cc === null) usage("the mm benchmarks need a host C compiler (gcc) for the native reference");
+  const dir = join(repoRoot, mmImageDir);
+  const names = existsSync(dir) ? readdirSync(dir).filter((n) => !n.startsWith(".")).sort() : [];
+  if (names.length === 0) usage(`no images in ${mmImageDir}; run userland/build.sh`);
+  const tmp = mkdtempSync(join(tmpdir(), "umwasm-bench-mm-"));
+  const metrics = new Map<string, MmMetric>();
+  const notes: string[] = [];
+  let ok = true;
+  for (const name of names) {
+    const exe = join(tmp, name);
+    const c = spawnSync(cc, ["-O2", "-o", exe, join(repoRoot, mmSourceDir, `${name}.c`)], { encoding: "utf8" });
+    if (c.status !== 0) usage(`cannot build ${name} natively: ${c.stderr}`);
+    process.stderr.write(`bench: mm ${name} x${options.runs}...\n`);
+    for (let i = 0; i < options.runs; i++) {
+      for (const [who, r] of [["umwasm", runProcess(process.execPath, [options.cli, "run", `${mmImageDir}/${name}`])],
+        ["host", runProcess(exe, [])]] as const) {
+        if (r.error !== null) {
+          notes.push(`${name} (${who}): ${r.error}`);
+          ok = false;
+          continue;
+        }
+        for (const line of r.stdout.split("\n")) if (line.startsWith("note:") && !notes.includes(`${name} (${who}): ${line}`)) notes.push(`${name} (${who}): ${line}`);
+        for (const [metric, v] of parseResults(r.stdout)) {
+          let m = metrics.get(metric);
+          if (!m) metrics.set(metric, (m = { metric, umwasm: [], host: [] }));
+          m[who].push(v);
+        }
+      }
+    }
+  }
+  rmSync(tmp, { recursive: true, force: true });
+  const rows = [...metrics.values()].map((m) => {
+    const u = m.umwasm.length ? median(m.umwasm) : null;
+    const h = m.host.length ? median(m.host) : null;
+    return [m.metric, formatNumber(u, 1), formatNumber(h, 1), formatNumber(u !== null && h ? u / h : null, 2)];
+  });
+  const header = ["metric (ops/s, median)", "umwasm", "host", "umwasm/host"];
+  const widths = header.map((hd, i) => Math.max(hd.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  console.log(`mm benchmarks, median of ${options.runs} run${options.runs === 1 ? "" : "s"} each, host kernel ${hostRelease()}`);
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const r of rows) console.log(line(r));
+  // The scaling target: the cost of an operation with 100,000 vmas present against 100. The
+  // ratio is taken within each run (both counts measured seconds apart, under the same load
+  // from the rest of the machine) and the median of those ratios is reported.
+  for (const op of ["mmap_munmap_per_s", "mprotect_split_merge_per_s"]) {
+    const lo = metrics.get(`${op}@100`), hi = metrics.get(`${op}@100000`);
+    if (!lo || !hi) continue;
+    const ratio = (a: number[], b: number[]) => {
+      const r = a.slice(0, Math.min(a.length, b.length)).map((v, i) => v / b[i]);
+      return r.length ? median(r).toFixed(2) : "-";
+    };
+    console.log(`${op}: cost at 100,000 vmas / cost at 100 (median of per-run ratios): ` +
+      `umwasm ${ratio(lo.umwasm, hi.umwasm)}, host ${ratio(lo.host, hi.host)}`);
+  }
+  for (const n of notes) console.log(`note: ${n}`);
+  return ok;
+}
+
+function hostRelease(): string {
+  const r = spawnSync("uname", ["-r"], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : "unknown";
+}
+
 function main(): void {
   const options = parseOptions(process.argv.slice(2));
+  if (options.names.length === 1 && options.names[0] === "mm") {
+    if (!existsSync(options.cli)) usage(`${options.cli} is missing: run npm run build`);
+    process.exitCode = runMmBenchmarks(options) ? 0 : 1;
+    return;
+  }
   if (options.names.length === 1 && options.names[0] === "boot") {
     const times = measureBoot(options.cli, options.runs).sort((a, b) => a - b);
     const median = times.length ? times[Math.floor(times.length / 2)] : NaN;

@@ -89,6 +89,8 @@ export function do_execve(k: Kernel, task: Task, req: ExecRequest): { errno: num
   start_thread(k, task, r);
   task.exe = req.exe;
   task.start_stack = BigInt(r.start_stack);
+  task.start_code = BigInt(r.start_code);
+  task.end_code = BigInt(r.end_code);
   task.mm_args = [BigInt(r.arg_start), BigInt(r.arg_end), BigInt(r.env_start), BigInt(r.env_end)];
   task.comm = comm_of(req.filename);
   task.did_exec = true;

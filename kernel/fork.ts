@@ -88,6 +88,8 @@ export function kernel_clone(k: Kernel, parent: Task, args: CloneArgs): number |
   child.blocked = parent.blocked;
   child.sigreturn_tramp = parent.sigreturn_tramp;
   child.start_stack = parent.start_stack;
+  child.start_code = parent.start_code;
+  child.end_code = parent.end_code;
   child.mm_args = parent.mm_args;
   child.ctty = parent.ctty;
   // A new thread sharing the stack pointer's memory must not inherit an alternate stack.

@@ -12,7 +12,9 @@ import { console_files } from "./fs/console";
 import { FsState } from "./fs/fs_kernel";
 import type { FsStruct } from "./fs/fs_struct";
 import { LOOKUP_FOLLOW, LOOKUP_DIRECTORY } from "./fs/namei";
-import { proc_pid_maps, proc_status_mm, proc_stat_mm } from "./mm_proc";
+import {
+  proc_pid_maps, proc_status_mm, proc_stat_mm, proc_pid_smaps, proc_pid_smaps_rollup, proc_pid_statm, proc_meminfo,
+} from "./mm_proc";
 import { SYSCALL_NAMES } from "./syscalls/names";
 import { SyscallHandler, NORETURN } from "./syscalls/types";
 import { syscall_table } from "./syscalls/table";
@@ -88,6 +90,10 @@ export class Kernel {
     hooks.status_mm = (t) => proc_status_mm(this, t);
     hooks.stat_mm = (t) => (t.mm ? proc_stat_mm(this, t) : null);
     hooks.mm_args = (t) => t.mm_args;
+    hooks.smaps = (t) => proc_pid_smaps(this, t);
+    hooks.smaps_rollup = (t) => proc_pid_smaps_rollup(this, t);
+    hooks.statm = (t) => proc_pid_statm(this, t);
+    hooks.meminfo = () => proc_meminfo(this);
     // pipe_write's send_sig(SIGPIPE, current, 0).
     this.fs.send_sigpipe = (t) => send_sig_info(this, t, { signo: SIGPIPE, code: 0, pid: t.tgid, uid: t.uid });
     this.table = syscall_table();
@@ -98,6 +104,13 @@ export class Kernel {
     const params = parse_cmdline(cmdline);
     const machine = Machine.create(core, params.mem_bytes);
     return new Kernel(port, machine, params);
+  }
+
+  /** vm.max_map_count (mm/mmap.c sysctl_max_map_count): the core enforces it. */
+  sysctl_max_map_count = 65530;
+  set_max_map_count(n: number): void {
+    this.sysctl_max_map_count = n;
+    this.machine.core.sysctl_set_max_map_count(n);
   }
 
   /** The most tasks this memory could hold (fork_init's max_threads, for RLIMIT_NPROC). */

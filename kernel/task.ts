@@ -141,6 +141,9 @@ export class Task {
   blocked_on: Block | null = null;
   /** mm->start_stack and [arg_start, arg_end, env_start, env_end] of the image (procfs). */
   start_stack = 0n;
+  /** mm->start_code and end_code (VmExe, statm's text). */
+  start_code = 0n;
+  end_code = 0n;
   mm_args: [bigint, bigint, bigint, bigint] | null = null;
   /** The controlling terminal of our session. */
   ctty: Tty | null = null;

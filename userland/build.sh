@@ -7,6 +7,7 @@
 # Sources → images (one static riscv64 ELF per C file, named after the file):
 #   userland/src/tests/<name>.c → userland/images/tests/<name>
 #   bench/cpu/<name>.c          → userland/images/bench/<name>
+#   bench/mm/<name>.c           → userland/images/bench-mm/<name>
 # and the default guest image (see userland/README.md), one program per directory:
 #   userland/src/init/*.c       → userland/images/rootfs/init
 #   userland/src/sh/*.c         → userland/images/rootfs/bin/sh
@@ -57,6 +58,7 @@ list_sources() {
 	local f
 	for f in userland/src/tests/*.c; do [ -e "$f" ] && echo "tests $f"; done
 	for f in bench/cpu/*.c; do [ -e "$f" ] && echo "bench $f"; done | sort
+	for f in bench/mm/*.c; do [ -e "$f" ] && echo "bench-mm $f"; done | sort
 }
 
 # The default image. Tools are every tools/*.c except the dispatcher and the shared helpers.
@@ -140,10 +142,10 @@ toolchain_id() {
 	echo "$("$cc" --version | head -n 1); $("$strip" --version | head -n 1)"
 }
 
-# build_all OUTDIR: compiles every source into OUTDIR/{tests,bench}/<name>.
+# build_all OUTDIR: compiles every source into OUTDIR/{tests,bench,bench-mm}/<name>.
 build_all() {
 	local out="$1" kind src name
-	mkdir -p "$out/tests" "$out/bench"
+	mkdir -p "$out/tests" "$out/bench" "$out/bench-mm"
 	while read -r kind src; do
 		name="$(basename "$src" .c)"
 		# -frandom-seed pins the names GCC would otherwise derive from a random number.
@@ -271,9 +273,9 @@ build() {
 	build_all "$tmp"
 	build_rootfs "$tmp"
 	# Replace whole directories so images of deleted sources disappear too.
-	rm -rf userland/images/tests userland/images/bench userland/images/rootfs
+	rm -rf userland/images/tests userland/images/bench userland/images/bench-mm userland/images/rootfs
 	mkdir -p userland/images
-	cp -a "$tmp/tests" "$tmp/bench" "$tmp/rootfs" "$tmp/initramfs.cpio" userland/images/
+	cp -a "$tmp/tests" "$tmp/bench" "$tmp/bench-mm" "$tmp/rootfs" "$tmp/initramfs.cpio" userland/images/
 	write_manifest userland/images > "$manifest"
 	echo "built $(list_sources | wc -l) images and the default image into userland/images" \
 		"(see $manifest)"

@@ -15,6 +15,7 @@ import { vm_area_dup, vm_area_free, vma_link, vma_first, vma_next, validate_mm }
 import { anon_vma_fork } from "./rmap";
 import {
   pte_offset_map, pte_alloc_map, pte_present, pte_pfn, pmd_addr_end, _PAGE_WRITE, _PAGE_SPECIAL,
+  _PAGE_ACCESSED,
 } from "./pgtable";
 import { get_page, page_mapcount, page_set_mapcount } from "./page_alloc";
 import { flush_tlb_range } from "../arch/um/tlb";
@@ -38,13 +39,16 @@ function copy_page_range(dst: MmStruct, src: MmStruct, vma: VmArea): i32 {
         pte &= ~_PAGE_WRITE;
         store<u64>(sp, pte);
       }
+      // The child's entry starts old, as copy_present_ptes() makes it (pte_mkold): smaps'
+      // Referenced then counts only what the child itself touched.
+      const child_pte = pte & ~_PAGE_ACCESSED;
       if (!(pte & _PAGE_SPECIAL)) {
         const pfn = pte_pfn(pte);
         get_page(pfn);
         page_set_mapcount(pfn, page_mapcount(pfn) + 1);
         mm_counter_add(dst, pfn, 1);
       }
-      store<u64>(dp, pte);
+      store<u64>(dp, child_pte);
     }
     addr += PAGE_SIZE;
   }
@@ -64,6 +68,7 @@ export function dup_mmap(oldmm: MmStruct): MmStruct | null {
   mm.rlimit_as = oldmm.rlimit_as;
   mm.memlock_limit = oldmm.memlock_limit;
   mm.hiwater_vm = oldmm.hiwater_vm;
+  mm.hiwater_rss = oldmm.hiwater_rss; // dup_mm() starts from a copy of the parent's mm_struct
   let prev: VmArea | null = null;
   for (let v = vma_first(oldmm); v != null; v = vma_next(changetype<VmArea>(v))) {
     const src = changetype<VmArea>(v);

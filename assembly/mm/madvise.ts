@@ -3,7 +3,11 @@
 // Follows Linux mm/madvise.c (6.18): the argument checks in do_madvise()'s order, advice
 // applied vma by vma with holes reported as -ENOMEM after the mapped parts got it.
 // Transparent huge pages are compiled in but set to "never" (as sysfs reports): HUGEPAGE and
-// NOHUGEPAGE only set their vma flags, COLLAPSE is refused with -EINVAL.
+// NOHUGEPAGE only set their vma flags. COLLAPSE ignores that setting on Linux too: it refuses
+// (-EINVAL) a vma that is NOHUGEPAGE or cannot hold an aligned 2 MiB page, a range holding no
+// whole aligned 2 MiB block, and a block without a page table (checked natively on 6.18).
+// DIVERGES: a block with a page table fails as a huge page allocation failure would (-ENOMEM)
+// where Linux collapses it: the core maps no PMD-sized pages.
 // DIVERGES: MADV_FREE frees at once (Linux frees lazily under pressure; both read back zeros
 // or the old data, which callers must accept); COLD and PAGEOUT are accepted and do nothing
 // (there is no reclaim); MERGEABLE sets VM_MERGEABLE but nothing merges pages (no KSM).
@@ -23,6 +27,7 @@ import { find_vma, vma_next, validate_mm } from "./vma";
 import { vma_modify_flags, vma_modify_flags_name, vma_modify_err } from "./vma_modify";
 import { anon_vma_name_eq, anon_vma_name_get, anon_vma_name_put } from "./anon_name";
 import { zap_page_range, handle_mm_fault, FAULT_FLAG_WRITE, VM_FAULT_OOM } from "./memory";
+import { pte_offset_map } from "./pgtable";
 
 function madvise_behavior_valid(b: i32): bool {
   switch (b) {
@@ -92,6 +97,23 @@ function madvise_populate(mm: MmStruct, vma: VmArea, start: u64, end: u64, write
   return 0;
 }
 
+const HPAGE_PMD_SIZE: u64 = 2 << 20;
+
+/** MADV_COLLAPSE on [start, end) of vma (mm/khugepaged.c madvise_collapse's outcomes). */
+function madvise_collapse(mm: MmStruct, vma: VmArea, start: u64, end: u64): i32 {
+  // thp_vma_allowable_order(TVA_FORCED_COLLAPSE): sysfs is ignored, the vma must qualify.
+  if (vma.vm_flags & (VM_NOHUGEPAGE | VM_SPECIAL)) return -EINVAL;
+  const haddr = (vma.vm_start + HPAGE_PMD_SIZE - 1) & ~(HPAGE_PMD_SIZE - 1);
+  if (haddr + HPAGE_PMD_SIZE > vma.vm_end) return -EINVAL;
+  const hstart = (start + HPAGE_PMD_SIZE - 1) & ~(HPAGE_PMD_SIZE - 1);
+  const hend = end & ~(HPAGE_PMD_SIZE - 1);
+  if (hstart >= hend) return -EINVAL;
+  for (let a = hstart; a < hend; a += HPAGE_PMD_SIZE) {
+    if (pte_offset_map(mm.pgd, a) == 0) return -EINVAL; // SCAN_PMD_NULL
+  }
+  return -ENOMEM;
+}
+
 /** One vma's share of the advice. Returns 0 or -errno. */
 function madvise_vma(mm: MmStruct, vma: VmArea, start: u64, end: u64, b: i32): i32 {
   if (is_flag_advice(b)) {
@@ -119,7 +141,7 @@ function madvise_vma(mm: MmStruct, vma: VmArea, start: u64, end: u64, b: i32): i
     case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
       return madvise_populate(mm, vma, start, end, b == MADV_POPULATE_WRITE);
     case MADV_COLLAPSE:
-      return -EINVAL;
+      return madvise_collapse(mm, vma, start, end);
   }
   return 0; // WILLNEED, COLD, PAGEOUT: nothing to do without a page cache to read or reclaim
 }

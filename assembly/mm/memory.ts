@@ -17,7 +17,7 @@ import {
   _PAGE_PRESENT, _PAGE_READ, _PAGE_WRITE, _PAGE_EXEC, _PAGE_USER, _PAGE_ACCESSED, _PAGE_DIRTY,
   _PAGE_SPECIAL, pte_alloc_map, pte_offset_map, pte_present, pte_pfn, pfn_pte, pmd_addr_end,
 } from "./pgtable";
-import { VmArea, MmStruct } from "./mm_types";
+import { VmArea, MmStruct, update_hiwater_rss } from "./mm_types";
 import { anon_vma_prepare } from "./rmap";
 import { flush_tlb_range } from "../arch/um/tlb";
 import { decode_cache_invalidate_pfn } from "../arch/um/decode_cache";
@@ -166,6 +166,7 @@ export function zap_page_range(mm: MmStruct, start: u64, end: u64): void {
 
 /** zap_page_range with zap_details: without even_cows, private (anonymous) copies stay. */
 export function zap_page_range_mapping(mm: MmStruct, start: u64, end: u64, even_cows: bool): void {
+  update_hiwater_rss(mm);
   let addr = start;
   while (addr < end) {
     const ptep = pte_offset_map(mm.pgd, addr);

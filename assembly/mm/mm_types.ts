@@ -42,13 +42,13 @@ export class VmOperationsStruct {
   close: u32;
 }
 
-//   struct mm_struct, 128 bytes:
+//   struct mm_struct, 144 bytes:
 //    0 pgd u32 (pfn) | 4 map_count u32 | 8 mmap u32 (lowest vma) | 12 mm_users u32
 //   16 start_brk | 24 brk | 32 mmap_base | 40 start_stack | 48 total_vm (pages)
 //   56 stack_vm (pages) | 64 hiwater_vm (pages) | 72 rss_anon (pages) | 80 stack_rlimit (bytes)
 //   88 mmap_cache u32 (last found vma) | 92 id u32 | 96 mm_rb u32 (vma tree root)
 //  100 mmap_last u32 (highest vma) | 104 rss_file u32 | 108 rss_shmem u32 (pages)
-//  112 rlimit_as (bytes) | 120 memlock_limit (bytes)
+//  112 rlimit_as (bytes) | 120 memlock_limit (bytes) | 128 hiwater_rss (pages) | 136 reserved
 @unmanaged @final
 export class MmStruct {
   pgd: u32;
@@ -75,10 +75,25 @@ export class MmStruct {
   /** RLIMIT_MEMLOCK of the process, or RLIM_INFINITY when it has CAP_IPC_LOCK: the kernel
    *  folds the capability in, so 0 means "may not lock at all" (can_do_mlock). */
   memlock_limit: u64;
+  hiwater_rss: u64;
+  reserved: u64;
 }
-export const MM_SIZE: u32 = 128;
+export const MM_SIZE: u32 = 144;
 
 export function mm_types_check(): void {
   if (offsetof<VmArea>() != VMA_SIZE) ERROR("VmArea layout changed");
   if (offsetof<MmStruct>() != MM_SIZE) ERROR("MmStruct layout changed");
+}
+
+/** get_mm_rss: pages this mm maps that count as resident (MM_ANONPAGES, MM_FILEPAGES and
+ *  MM_SHMEMPAGES). Matches include/linux/mm.h get_mm_rss(). */
+@inline export function get_mm_rss(mm: MmStruct): u64 {
+  return mm.rss_anon + <u64>mm.rss_file + <u64>mm.rss_shmem;
+}
+
+/** update_hiwater_rss: remember the peak before rss goes down (VmHWM reads it). Linux keeps
+ *  the peak lazily the same way: only paths that lower rss update it. */
+@inline export function update_hiwater_rss(mm: MmStruct): void {
+  const rss = get_mm_rss(mm);
+  if (mm.hiwater_rss < rss) mm.hiwater_rss = rss;
 }

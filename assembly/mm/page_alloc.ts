@@ -28,10 +28,13 @@ export const PG_reserved: u32 = 1 << 0;
 export const PG_anon: u32 = 1 << 1;
 export const PG_table: u32 = 1 << 2;
 export const PG_code: u32 = 1 << 3; // private holds a decoded-instruction page; stores must invalidate it.
-export const PG_swapbacked: u32 = 1 << 5; // shmem page: the cache is its only copy
+// Bit 4 is PG_decoded (arch/um/decode_cache.ts).
+/** A page-cache page backed by swap rather than a file: shmem, tmpfs, memfd (mm/filemap.ts
+ *  sets it). Anonymous pages are always swap-backed and do not carry it. */
+export const PG_swapbacked: u32 = 1 << 5;
 export const PG_dirty: u32 = 1 << 6; // written since it entered the page cache
-// Bit 4 is PG_decoded (arch/um/decode_cache.ts). PG_buddy stays far above the bits other files
-// add: Linux keeps it in page_type, apart from the page flags, for the same reason.
+// PG_buddy stays far above the bits other files add: Linux keeps it in page_type, apart from
+// the page flags, for the same reason.
 export const PG_buddy: u32 = 1 << 30; // first page of a free block; private holds its order
 
 /** Largest block order (Linux MAX_PAGE_ORDER): 2^10 pages = 4 MiB. */

@@ -25,6 +25,10 @@ import {
 
 export const DEFAULT_MAX_MAP_COUNT: u32 = 65530;
 export let sysctl_max_map_count: u32 = DEFAULT_MAX_MAP_COUNT;
+/** Set by the vm.max_map_count sysctl; every vma-creating path compares map_count with it. */
+export function vm_set_max_map_count(n: u32): void {
+  sysctl_max_map_count = n;
+}
 
 let vma_cachep: usize = 0;
 

@@ -24,6 +24,7 @@ import { pipefs_super, fifo_fops } from "./pipe";
 import { anon_inode_init } from "./eventfd";
 import { FsStruct } from "./fs_struct";
 import { proc_type, ProcHooks } from "./procfs";
+import { sysfs_type } from "./sysfs";
 import { unpack_to_rootfs } from "./initramfs";
 import { MNT_NOSUID, MNT_NODEV, MNT_NOEXEC } from "./vfs_types";
 import { hostfs_type } from "./hostfs";
@@ -69,6 +70,7 @@ export class FsState {
     vfs.register_filesystem(proc_type(vfs, () => this.proc_hooks));
     // No host files (a browser, a deterministic test port): mount -t hostfs is ENODEV.
     if (k.port.hostfs) vfs.register_filesystem(hostfs_type(vfs, k.port.hostfs, k.params.hostfs));
+    vfs.register_filesystem(sysfs_type(vfs));
     vfs.fifo_fops = fifo_fops;
     chr_dev_init(vfs, k.port, (b) => k.random.fill(b));
     this.mount_root(rootfs);
@@ -106,7 +108,8 @@ export class FsState {
     return unpack_to_rootfs(this.vfs, cpio);
   }
 
-  /** Mount devtmpfs on /dev, proc on /proc and a tmpfs on /tmp, making the directories. */
+  /** Mount devtmpfs on /dev, proc on /proc, sysfs on /sys and a tmpfs on /tmp, making the
+   *  directories. */
   mount_defaults(): void {
     const vfs = this.vfs;
     const root = vfs.root_path();
@@ -114,6 +117,7 @@ export class FsState {
     const mounts: [string, string, string, number, number, string][] = [
       ["dev", "devtmpfs", "devtmpfs", 0o755, MNT_NOSUID, ""],
       ["proc", "proc", "proc", 0o555, MNT_NOSUID | MNT_NODEV | MNT_NOEXEC, ""],
+      ["sys", "sysfs", "sysfs", 0o555, MNT_NOSUID | MNT_NODEV | MNT_NOEXEC, ""],
       ["tmp", "tmpfs", "tmpfs", 0o1777, MNT_NOSUID | MNT_NODEV, ""],
     ];
     const on_rootfs = this.k.params.rootfstype === null;

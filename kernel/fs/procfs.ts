@@ -32,15 +32,22 @@ export interface ProcHooks {
   mm_args?: (task: Task) => [bigint, bigint, bigint, bigint] | null;
   /** Fields of /proc/<pid>/stat the mm knows: vsize, rss (pages), start_code... */
   stat_mm?: (task: Task) => { vsize: bigint; rss: bigint } | null;
+  /** /proc/<pid>/smaps, smaps_rollup and statm. */
+  smaps?: (task: Task) => string;
+  smaps_rollup?: (task: Task) => string;
+  statm?: (task: Task) => string;
 }
 
 type Content = () => string | Uint8Array;
 
-interface ProcEntry {
+export interface ProcEntry {
   name: string;
   mode: number;
   /** Regular files: the text at open. */
   show?: Content;
+  /** Writable files: take the written text; returns 0 or -errno (a sysctl's or sysfs
+   *  attribute's store). Without it a write fails with EINVAL. */
+  store?: (text: string) => number;
   /** Symlinks: the target (a path string, or a Path for magic links) and the readlink text. */
   link?: () => string | Path | number;
   text?: () => string | number;
@@ -62,8 +69,14 @@ export function proc_type(vfs: Vfs, hooks: () => ProcHooks): FileSystemType {
 }
 
 function proc_fill_super(vfs: Vfs, type: FileSystemType, hooks: ProcHooks): SuperBlock {
-  const sb = new SuperBlock(type, PROC_SUPER_MAGIC, () => ({
-    f_type: PROC_SUPER_MAGIC, f_bsize: 4096, f_blocks: 0n, f_bfree: 0n, f_bavail: 0n, f_files: 0n, f_ffree: 0n, f_namelen: 255,
+  return table_fill_super(vfs, type, PROC_SUPER_MAGIC, () => proc_root_entries(vfs, hooks));
+}
+
+/** A super block whose tree is generated from ProcEntry tables on every lookup: procfs here,
+ *  sysfs (fs/sysfs.ts) with its own root. */
+export function table_fill_super(vfs: Vfs, type: FileSystemType, magic: number, root: () => ProcEntry[]): SuperBlock {
+  const sb = new SuperBlock(type, magic, () => ({
+    f_type: magic, f_bsize: 4096, f_blocks: 0n, f_bfree: 0n, f_bavail: 0n, f_files: 0n, f_ffree: 0n, f_namelen: 255,
   }));
   sb.s_dev = vfs.get_anon_dev();
   sb.s_time = vfs.now;
@@ -107,7 +120,7 @@ function proc_fill_super(vfs: Vfs, type: FileSystemType, hooks: ProcHooks): Supe
     inode.i_private = ent;
     return inode;
   };
-  const root_ent: ProcEntry = { name: "/", mode: S_IFDIR | 0o555, children: () => proc_root_entries(vfs, hooks) };
+  const root_ent: ProcEntry = { name: "/", mode: S_IFDIR | 0o555, children: root };
   const root_inode = mk(root_ent, "");
   sb.s_root = new Dentry("/", null, root_inode);
   return sb;
@@ -129,8 +142,14 @@ const proc_file_ops: FileOps = {
     ppos.pos += BigInt(out.length);
     return out.slice();
   },
-  // DIVERGES: /proc/sys files are read-only here; writing them (sysctl) is not supported.
-  write: () => -EINVAL,
+  // The whole write is handed to the entry's store at once, as proc_sys_write and sysfs's
+  // kernfs_fop_write_iter do for a write that fits a page.
+  write(file: File, data: Uint8Array) {
+    const ent = file.inode!.i_private as ProcEntry;
+    if (!ent.store) return -EINVAL;
+    const err = ent.store(new TextDecoder().decode(data));
+    return err < 0 ? err : data.length;
+  },
   llseek(file: File, offset: bigint, whence: number) {
     let pos: bigint;
     if (whence === SEEK_SET) pos = offset;
@@ -144,8 +163,9 @@ const proc_file_ops: FileOps = {
   getattr: (file: File) => ({ ...inode_getattr(file.inode!), size: 0n, blksize: 1024 }),
 };
 
-const file = (name: string, show: Content, mode = 0o444): ProcEntry => ({ name, mode: S_IFREG | mode, show });
-const dir = (name: string, children: () => ProcEntry[], mode = 0o555): ProcEntry => ({ name, mode: S_IFDIR | mode, children });
+export const file = (name: string, show: Content, mode = 0o444, store?: (text: string) => number): ProcEntry =>
+  ({ name, mode: S_IFREG | mode, show, store });
+export const dir = (name: string, children: () => ProcEntry[], mode = 0o555): ProcEntry => ({ name, mode: S_IFDIR | mode, children });
 const link = (name: string, target: () => string | Path | number, text?: () => string | number): ProcEntry =>
   ({ name, mode: S_IFLNK | 0o777, link: target, text });
 
@@ -175,7 +195,8 @@ function proc_root_entries(vfs: Vfs, h: ProcHooks): ProcEntry[] {
         file("version", () => UTS_VERSION + "\n", 0o444),
       ]),
       dir("vm", () => [
-        file("max_map_count", () => "65530\n", 0o644),
+        file("max_map_count", () => `${k.sysctl_max_map_count}\n`, 0o644,
+          (text) => proc_dointvec_minmax(text, 0, 0x7fffffff, (v) => k.set_max_map_count(v))),
         file("mmap_min_addr", () => "4096\n", 0o644),
         file("overcommit_memory", () => "0\n", 0o644),
       ]),
@@ -206,6 +227,9 @@ function proc_pid_entries(vfs: Vfs, h: ProcHooks, t: Task, with_task_dir: boolea
       () => { const f = t.files.get(fd); return f ? (f.path ?? -ENOENT) : -ENOENT; },
       () => { const f = t.files.get(fd); return f ? proc_fd_text(vfs, t, f) : -ENOENT; })), 0o500),
     file("maps", () => (h.maps ? h.maps(t) : "")),
+    file("smaps", () => (h.smaps ? h.smaps(t) : "")),
+    file("smaps_rollup", () => (h.smaps_rollup ? h.smaps_rollup(t) : "")),
+    file("statm", () => (h.statm ? h.statm(t) : "0 0 0 0 0 0 0\n")),
     file("mounts", () => { const r = root(); return typeof r === "number" ? "" : vfs.proc_mounts(r); }),
     link("root", () => root(), () => { const r = root(); return typeof r === "number" ? r : proc_path_text(vfs, t, r); }),
     file("stat", () => proc_pid_stat(h, t)),
@@ -291,6 +315,17 @@ export function proc_pid_stat(h: ProcHooks, t: Task): string {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, t.exit_signal, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
   ];
   return f.join(" ") + "\n";
+}
+
+/** proc_dointvec_minmax for one integer: optional blanks, an optional sign, decimal digits,
+ *  optional trailing blanks; outside [min, max] or anything else is EINVAL. */
+export function proc_dointvec_minmax(text: string, min: number, max: number, set: (v: number) => void): number {
+  const m = /^[ \t\n]*([-+]?[0-9]+)[ \t\n]*$/.exec(text);
+  if (!m) return -EINVAL;
+  const v = Number(m[1]);
+  if (!Number.isSafeInteger(v) || v < min || v > max) return -EINVAL;
+  set(v);
+  return 0;
 }
 
 function meminfo_default(k: Kernel): string {

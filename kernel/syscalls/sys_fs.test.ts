@@ -304,7 +304,8 @@ describe("procfs and mounts", () => {
     expect(cat("/proc/cpuinfo")).toMatch(/^processor\t: 0\nhart\t\t: 0\nisa\t\t: rv64imafdc/);
     expect(cat("/proc/mounts")).toBe(
       "rootfs / rootfs rw,relatime 0 0\ndevtmpfs /dev devtmpfs rw,nosuid,relatime 0 0\n" +
-      "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\ntmpfs /tmp tmpfs rw,nosuid,nodev,relatime 0 0\n");
+      "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\nsysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\n" +
+      "tmpfs /tmp tmpfs rw,nosuid,nodev,relatime 0 0\n");
     expect(cat("/proc/filesystems")).toContain("nodev\ttmpfs\n");
     expect(cat("/proc/uptime")).toMatch(/^\d+\.\d\d 0\.00\n$/);
     expect(cat("/proc/version")).toMatch(/^Linux version 6\.18/);

@@ -66,6 +66,7 @@ const PROGRAMS: Record<string, Program> = {
   robust: { args: [], status: 0, oracle: "native" },
   mremap: { args: [], status: 0, oracle: "native" },
   vma_merge: { args: [], status: 0, oracle: "native" },
+  mmaps: { args: [], status: 0, oracle: "native" },
   sigwait: { args: [], status: 0, oracle: "native" },
   filemap: { args: [], status: 0, oracle: "native" },
 };

@@ -1,7 +1,7 @@
 /* userland/src/init/init.c: /init, the first process of the default image.
  *
- *  1. mounts proc on /proc, devtmpfs on /dev and tmpfs on /tmp unless something is already
- *     mounted there (the directory's device differs from its parent's);
+ *  1. mounts proc on /proc, devtmpfs on /dev, sysfs on /sys and tmpfs on /tmp unless something
+ *     is already mounted there (the directory's device differs from its parent's);
  *  2. opens /dev/console as fds 0, 1 and 2 if they are not open;
  *  3. becomes a session leader and makes the console its controlling terminal (TIOCSCTTY), so
  *     the shell below can do job control on it;
@@ -200,6 +200,7 @@ int main(int argc, char **argv)
 		 * not mount over the host's /tmp. */
 		mount_if_needed("proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC);
 		mount_if_needed("devtmpfs", "/dev", MS_NOSUID);
+		mount_if_needed("sysfs", "/sys", MS_NOSUID | MS_NODEV | MS_NOEXEC);
 		mount_if_needed("tmpfs", "/tmp", MS_NOSUID | MS_NODEV);
 		open_console();
 		setup_tty();

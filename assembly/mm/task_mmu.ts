@@ -1,0 +1,205 @@
+// mm/task_mmu.ts — the page-table walks behind /proc/<pid>/smaps, smaps_rollup, status and
+// statm, and the page census behind /proc/meminfo.
+// Owns nothing: it reads page tables and struct pages and writes counters into records the
+// kernel formats (kernel/mm_proc.ts). Follows Linux fs/proc/task_mmu.c (6.18):
+// smap_gather_stats → smaps_pte_entry → smaps_account → smaps_page_accumulate, with Pss kept
+// in fixed point (PSS_SHIFT) so that dividing a page among its mappers loses little.
+// A page is classified by its flags, as Linux does by folio flags: PG_anon is anonymous,
+// otherwise PG_swapbacked is shmem and the rest is file page cache. The zero page and other
+// _PAGE_SPECIAL entries have no struct page to count (vm_normal_page() returns NULL).
+// DIVERGES: no swap, no KSM, no THP mappings (THP is "never"), and MADV_FREE frees at once, so
+// Swap, SwapPss, KSM, LazyFree and the *HugePages/*PmdMapped counters are always 0; there is
+// no PG_dirty yet, so only the PTE's dirty bit makes a page dirty.
+
+import { PAGE_SIZE, VM_LOCKED } from "../include/mman";
+import { MmStruct, VmArea } from "./mm_types";
+import { vma_first, vma_next } from "./vma";
+import {
+  pte_offset_map, pte_present, pte_pfn, pmd_addr_end, _PAGE_PRESENT, _PAGE_SPECIAL,
+  _PAGE_ACCESSED, _PAGE_DIRTY, PTRS_PER_PTE,
+} from "./pgtable";
+import {
+  pfn_to_host, page_ref, page_mapcount, page_flags, mem_map, nr_frames, PG_anon, PG_table,
+  PG_swapbacked, PG_buddy, PG_reserved, PAGE_STRUCT_SIZE,
+} from "./page_alloc";
+import { DEBUG_VM } from "./debug_vm";
+
+/** Pss is kept in bytes << PSS_SHIFT (fs/proc/task_mmu.c). */
+export const PSS_SHIFT: u32 = 12;
+
+//   struct mem_size_stats, 112 bytes, every field a u64 in bytes (pss_* in bytes << PSS_SHIFT):
+//    0 resident | 8 shared_clean | 16 shared_dirty | 24 private_clean | 32 private_dirty
+//   40 referenced | 48 anonymous | 56 lazyfree | 64 pss | 72 pss_dirty | 80 pss_anon
+//   88 pss_file | 96 pss_shmem | 104 pss_locked
+export const MSS_RESIDENT: u32 = 0;
+export const MSS_SHARED_CLEAN: u32 = 8;
+export const MSS_SHARED_DIRTY: u32 = 16;
+export const MSS_PRIVATE_CLEAN: u32 = 24;
+export const MSS_PRIVATE_DIRTY: u32 = 32;
+export const MSS_REFERENCED: u32 = 40;
+export const MSS_ANONYMOUS: u32 = 48;
+export const MSS_LAZYFREE: u32 = 56;
+export const MSS_PSS: u32 = 64;
+export const MSS_PSS_DIRTY: u32 = 72;
+export const MSS_PSS_ANON: u32 = 80;
+export const MSS_PSS_FILE: u32 = 88;
+export const MSS_PSS_SHMEM: u32 = 96;
+export const MSS_PSS_LOCKED: u32 = 104;
+export const MSS_SIZE: u32 = 112;
+
+@inline function mss_add(mss: usize, field: u32, v: u64): void {
+  store<u64>(mss + <usize>field, load<u64>(mss + <usize>field) + v);
+}
+
+/** smaps_page_accumulate: the counters that depend on how the page is shared. */
+function smaps_page_accumulate(mss: usize, flags: u32, size: u64, pss: u64, dirty: bool, locked: bool, exclusive: bool): void {
+  mss_add(mss, MSS_PSS, pss);
+  if (flags & PG_anon) mss_add(mss, MSS_PSS_ANON, pss);
+  else if (flags & PG_swapbacked) mss_add(mss, MSS_PSS_SHMEM, pss);
+  else mss_add(mss, MSS_PSS_FILE, pss);
+  if (locked) mss_add(mss, MSS_PSS_LOCKED, pss);
+  if (dirty) {
+    mss_add(mss, MSS_PSS_DIRTY, pss);
+    mss_add(mss, exclusive ? MSS_PRIVATE_DIRTY : MSS_SHARED_DIRTY, size);
+  } else {
+    mss_add(mss, exclusive ? MSS_PRIVATE_CLEAN : MSS_SHARED_CLEAN, size);
+  }
+}
+
+/** smaps_account: one present, normal page. A page with one reference is mapped exactly once
+ *  (private, whole Pss); otherwise its mapcount decides: 2 or more is shared, and Pss gets
+ *  1/mapcount of the page. */
+function smaps_account(mss: usize, pfn: u32, young: bool, dirty: bool, locked: bool): void {
+  const size = PAGE_SIZE;
+  const flags = page_flags(pfn);
+  if (flags & PG_anon) mss_add(mss, MSS_ANONYMOUS, size); // swap-backed: never LazyFree here
+  mss_add(mss, MSS_RESIDENT, size);
+  if (young) mss_add(mss, MSS_REFERENCED, size);
+  if (page_ref(pfn) == 1) {
+    smaps_page_accumulate(mss, flags, size, size << PSS_SHIFT, dirty, locked, true);
+    return;
+  }
+  const mapcount = page_mapcount(pfn);
+  let pss = size << PSS_SHIFT;
+  if (mapcount >= 2) pss /= <u64>mapcount;
+  smaps_page_accumulate(mss, flags, size, pss, dirty, locked, mapcount < 2);
+}
+
+/** smap_gather_stats: add vma's pages to the counters at mss (which the caller zeroed, or
+ *  which hold earlier vmas for smaps_rollup). Walks one PTE table at a time and skips the
+ *  2 MiB ranges that have none. */
+export function smap_gather_stats(mm: MmStruct, vma: VmArea, mss: usize): void {
+  const locked = (vma.vm_flags & VM_LOCKED) != 0;
+  let addr = vma.vm_start;
+  while (addr < vma.vm_end) {
+    let next = pmd_addr_end(addr);
+    if (next > vma.vm_end) next = vma.vm_end;
+    let ptep = pte_offset_map(mm.pgd, addr);
+    if (ptep != 0) {
+      for (let a = addr; a < next; a += PAGE_SIZE, ptep += 8) {
+        const pte = load<u64>(ptep);
+        // vm_normal_page(): the zero page and other special entries have no page to count.
+        if (!pte_present(pte) || (pte & _PAGE_SPECIAL)) continue;
+        smaps_account(mss, pte_pfn(pte), (pte & _PAGE_ACCESSED) != 0, (pte & _PAGE_DIRTY) != 0, locked);
+      }
+    }
+    addr = next;
+  }
+}
+
+//   task_mem record, 40 bytes of u64: 0 rss_anon | 8 rss_file | 16 rss_shmem (pages)
+//   24 pgtables_bytes (PMD and PTE tables, as mm_pgtables_bytes counts them) | 32 hiwater_rss
+export const TASK_MEM_SIZE: u32 = 40;
+
+/** The resident-page counters of /proc/<pid>/status and statm, and the bytes of page tables
+ *  below the pgd. Counted from the page tables; in DEBUG_VM builds the anonymous count must
+ *  equal the mm's MM_ANONPAGES counter (a drifting counter is a kernel bug). */
+export function task_mem(mm: MmStruct, out: usize): void {
+  let anon: u64 = 0, file: u64 = 0, shmem: u64 = 0;
+  for (let v = vma_first(mm); v != null; v = vma_next(changetype<VmArea>(v))) {
+    const vma = changetype<VmArea>(v);
+    let addr = vma.vm_start;
+    while (addr < vma.vm_end) {
+      let next = pmd_addr_end(addr);
+      if (next > vma.vm_end) next = vma.vm_end;
+      let ptep = pte_offset_map(mm.pgd, addr);
+      if (ptep != 0) {
+        for (let a = addr; a < next; a += PAGE_SIZE, ptep += 8) {
+          const pte = load<u64>(ptep);
+          if (!pte_present(pte) || (pte & _PAGE_SPECIAL)) continue;
+          const flags = page_flags(pte_pfn(pte));
+          if (flags & PG_anon) anon++;
+          else if (flags & PG_swapbacked) shmem++;
+          else file++;
+        }
+      }
+      addr = next;
+    }
+  }
+  if (DEBUG_VM) assert(anon == mm.rss_anon, "rss_anon disagrees with the page tables");
+  store<u64>(out, anon, 0);
+  store<u64>(out, file, 8);
+  store<u64>(out, shmem, 16);
+  store<u64>(out, mm_pgtables_pages(mm) * PAGE_SIZE, 24);
+  store<u64>(out, mm.hiwater_rss, 32);
+}
+
+/** PMD and PTE table pages of mm (mm_pgtables_bytes / PAGE_SIZE; the pgd is not counted). */
+function mm_pgtables_pages(mm: MmStruct): u64 {
+  let n: u64 = 0;
+  const g = pfn_to_host(mm.pgd);
+  for (let i: usize = 0; i < PTRS_PER_PTE; i++) {
+    const ge = load<u64>(g + (i << 3));
+    if (!(ge & _PAGE_PRESENT)) continue;
+    n++;
+    const m = pfn_to_host(pte_pfn(ge));
+    for (let j: usize = 0; j < PTRS_PER_PTE; j++) {
+      if (load<u64>(m + (j << 3)) & _PAGE_PRESENT) n++;
+    }
+  }
+  return n;
+}
+
+//   page census for /proc/meminfo, 48 bytes of u64, in pages:
+//    0 anon_mapped (NR_ANON_MAPPED) | 8 file_mapped (NR_FILE_MAPPED) | 16 shmem (NR_SHMEM)
+//   24 file_pages (NR_FILE_PAGES: page cache, shmem included) | 32 pagetables (NR_PAGETABLE)
+//   40 other allocated frames (kernel use: no LRU, no cache)
+export const MEM_CENSUS_SIZE: u32 = 48;
+
+/** One pass over mem_map classifying every allocated frame, the node counters Linux keeps
+ *  incrementally. O(nr_frames): only /proc/meminfo asks. Free blocks are skipped whole. */
+export function mem_census(out: usize): void {
+  let anon: u64 = 0, mapped: u64 = 0, shmem: u64 = 0, cache: u64 = 0, tables: u64 = 0, other: u64 = 0;
+  let pfn: u32 = 1; // pfn 0 is the zero page (reserved)
+  while (pfn < nr_frames) {
+    const page = mem_map + (<usize>pfn * PAGE_STRUCT_SIZE);
+    const flags = load<u32>(page, 8);
+    if (flags & PG_buddy) {
+      pfn += <u32>1 << load<u32>(page, 12); // a free block: its order is in private
+      continue;
+    }
+    if (load<u32>(page, 0) != 0 && !(flags & PG_reserved)) {
+      if (flags & PG_table) tables++;
+      else if (flags & PG_anon) {
+        if (load<u32>(page, 4) != 0) anon++;
+        else other++;
+      } else if (flags & PG_swapbacked) {
+        shmem++;
+        cache++;
+        if (load<u32>(page, 4) != 0) mapped++;
+      } else if (load<u32>(page, 4) != 0) {
+        cache++;
+        mapped++;
+      } else {
+        other++;
+      }
+    }
+    pfn++;
+  }
+  store<u64>(out, anon, 0);
+  store<u64>(out, mapped, 8);
+  store<u64>(out, shmem, 16);
+  store<u64>(out, cache, 24);
+  store<u64>(out, tables, 32);
+  store<u64>(out, other, 40);
+}
