@@ -1,8 +1,9 @@
 // mm/fork.ts — dup_mmap: the address space of a fork()ed child, copy-on-write.
 // Follows Linux kernel/fork.c dup_mmap() and mm/memory.c copy_page_range() (6.18): every vma
 // is copied except VM_DONTCOPY ones; present anonymous pages become shared and read-only in
-// both mms (the first write in either copies or reuses them, mm/memory.c do_wp_page);
-// VM_WIPEONFORK vmas are copied empty. The parent's TLB loses its write entries.
+// both mms and lose PageAnonExclusive (the first write in either copies or reuses them,
+// mm/memory.c do_wp_page), except pinned exclusive pages, which the child gets a copy of at
+// once (copy_present_page); VM_WIPEONFORK vmas are copied empty. The parent's TLB loses its write entries.
 // Each copied vma with pages gets an anon_vma of its own, a child of the parent vma's
 // (anon_vma_fork), which keeps it from merging with another's pages later.
 // DIVERGES: no reverse map: a page's sharing is told by its refcount alone.
@@ -15,9 +16,12 @@ import { vm_area_dup, vm_area_free, vma_link, vma_first, vma_next, validate_mm }
 import { anon_vma_fork } from "./rmap";
 import {
   pte_offset_map, pte_alloc_map, pte_present, pte_pfn, pmd_addr_end, _PAGE_WRITE, _PAGE_SPECIAL,
-  _PAGE_ACCESSED,
+  _PAGE_ACCESSED, _PAGE_PFN_SHIFT, pfn_pte,
 } from "./pgtable";
-import { get_page, page_mapcount, page_set_mapcount } from "./page_alloc";
+import {
+  get_page, page_mapcount, page_set_mapcount, page_flags, page_set_flags, page_maybe_dma_pinned, alloc_page,
+  pfn_to_host, PG_anon, PG_anon_exclusive,
+} from "./page_alloc";
 import { flush_tlb_range } from "../arch/um/tlb";
 import { mm_counter_add } from "./memory";
 
@@ -35,6 +39,25 @@ function copy_page_range(dst: MmStruct, src: MmStruct, vma: VmArea): i32 {
     if (pte_present(pte)) {
       const dp = pte_alloc_map(dst.pgd, addr);
       if (dp == 0) return -ENOMEM;
+      const pfn = pte_pfn(pte);
+      if (cow && !(pte & _PAGE_SPECIAL) && (page_flags(pfn) & (PG_anon | PG_anon_exclusive)) == (PG_anon | PG_anon_exclusive) &&
+        page_maybe_dma_pinned(pfn)) {
+        // copy_present_page: a pinned exclusive page stays the parent's, writable; the child
+        // gets its own copy now, or the pin would see the child's writes (or lose the parent's).
+        const copy = alloc_page();
+        if (copy == 0) return -ENOMEM;
+        memory.copy(pfn_to_host(copy), pfn_to_host(pfn), <usize>PAGE_SIZE);
+        page_set_flags(copy, page_flags(copy) | PG_anon | PG_anon_exclusive);
+        page_set_mapcount(copy, 1);
+        dst.rss_anon++;
+        store<u64>(dp, pfn_pte(copy, pte & ((<u64>1 << _PAGE_PFN_SHIFT) - 1) & ~_PAGE_ACCESSED));
+        addr += PAGE_SIZE;
+        continue;
+      }
+      if (cow && !(pte & _PAGE_SPECIAL) && (page_flags(pfn) & PG_anon)) {
+        // Both mms map it now: neither may reuse it on a write fault without checking.
+        page_set_flags(pfn, page_flags(pfn) & ~PG_anon_exclusive);
+      }
       if (cow) {
         pte &= ~_PAGE_WRITE;
         store<u64>(sp, pte);
@@ -43,7 +66,6 @@ function copy_page_range(dst: MmStruct, src: MmStruct, vma: VmArea): i32 {
       // Referenced then counts only what the child itself touched.
       const child_pte = pte & ~_PAGE_ACCESSED;
       if (!(pte & _PAGE_SPECIAL)) {
-        const pfn = pte_pfn(pte);
         get_page(pfn);
         page_set_mapcount(pfn, page_mapcount(pfn) + 1);
         mm_counter_add(dst, pfn, 1);

@@ -10,7 +10,7 @@ import { ENOMEM } from "../include/errno";
 import { PAGE_SIZE, PAGE_MASK, PAGE_SHIFT, VM_READ, VM_WRITE, VM_EXEC, VM_SHARED } from "../include/mman";
 import {
   alloc_page, alloc_zeroed_page, pfn_to_host, put_page, get_page, page_ref, page_flags, page_set_flags,
-  page_mapcount, page_set_mapcount, PG_anon, PG_swapbacked, PG_dirty, ZERO_PFN,
+  page_mapcount, page_set_mapcount, PG_anon, PG_swapbacked, PG_dirty, PG_anon_exclusive, ZERO_PFN,
 } from "./page_alloc";
 import { AddressSpace, filemap_grab_folio } from "./filemap";
 import {
@@ -27,6 +27,8 @@ export const VM_FAULT_SIGBUS: u32 = 0x000002;
 export const VM_FAULT_SIGSEGV: u32 = 0x000040;
 
 export const FAULT_FLAG_WRITE: u32 = 1 << 0;
+/** Break COW without granting write (R/O pins, mm/gup.ts): the page becomes exclusive anon. */
+export const FAULT_FLAG_UNSHARE: u32 = 1 << 10;
 export const FAULT_FLAG_INSTRUCTION: u32 = 1 << 8;
 
 /** vm_get_page_prot: the PTE bits vm_flags allow. Writes to private mappings start without
@@ -60,7 +62,7 @@ function do_anonymous_page(mm: MmStruct, vma: VmArea, ptep: usize, flags: u32): 
   if (!(vma.vm_flags & VM_SHARED) && anon_vma_prepare(vma) != 0) return VM_FAULT_OOM;
   const pfn = alloc_zeroed_page();
   if (pfn == 0) return VM_FAULT_OOM;
-  page_set_flags(pfn, page_flags(pfn) | PG_anon);
+  page_set_flags(pfn, page_flags(pfn) | PG_anon | PG_anon_exclusive);
   page_set_mapcount(pfn, 1);
   mm.rss_anon++;
   store<u64>(ptep, pfn_pte(pfn, prot | _PAGE_WRITE | _PAGE_ACCESSED | _PAGE_DIRTY));
@@ -73,17 +75,19 @@ function wp_page_reuse(ptep: usize, pte: u64): u32 {
   return 0;
 }
 
-/** wp_page_copy: give this mm its own copy of a shared or zero page. */
-function wp_page_copy(mm: MmStruct, vma: VmArea, ptep: usize, pte: u64, addr: u64): u32 {
+/** wp_page_copy: give this mm its own, exclusive copy of a shared, zero or page cache page;
+ *  writable, or read-only when the fault only unshares. */
+function wp_page_copy(mm: MmStruct, vma: VmArea, ptep: usize, pte: u64, addr: u64, unshare: bool): u32 {
   const old = pte_pfn(pte);
   if (anon_vma_prepare(vma) != 0) return VM_FAULT_OOM;
   const pfn = old == ZERO_PFN ? alloc_zeroed_page() : alloc_page();
   if (pfn == 0) return VM_FAULT_OOM;
   if (old != ZERO_PFN) memory.copy(pfn_to_host(pfn), pfn_to_host(old), <usize>PAGE_SIZE);
-  page_set_flags(pfn, page_flags(pfn) | PG_anon);
+  page_set_flags(pfn, page_flags(pfn) | PG_anon | PG_anon_exclusive);
   page_set_mapcount(pfn, 1);
   mm.rss_anon++;
-  const prot = vm_get_page_prot(vma.vm_flags) | _PAGE_WRITE | _PAGE_ACCESSED | _PAGE_DIRTY;
+  let prot = vm_get_page_prot(vma.vm_flags) | _PAGE_ACCESSED;
+  if (!unshare) prot |= _PAGE_WRITE | _PAGE_DIRTY;
   store<u64>(ptep, pfn_pte(pfn, prot));
   flush_tlb_range(changetype<usize>(mm), addr, addr + PAGE_SIZE);
   if (old != ZERO_PFN) {
@@ -94,18 +98,25 @@ function wp_page_copy(mm: MmStruct, vma: VmArea, ptep: usize, pte: u64, addr: u6
   return 0;
 }
 
-/** do_wp_page: a write to a present, write-protected page of a writable vma. */
-function do_wp_page(mm: MmStruct, vma: VmArea, ptep: usize, pte: u64, addr: u64): u32 {
+/** do_wp_page: a write (or, with unshare, a R/O pin's unshare) to a present, write-protected
+ *  page of a writable vma. Private mappings reuse an anonymous page that is exclusive, or
+ *  that nobody else references any more (wp_can_reuse_anon_folio; a pin's bias keeps that
+ *  false), and copy anything else; an unshare never grants write. */
+function do_wp_page(mm: MmStruct, vma: VmArea, ptep: usize, pte: u64, addr: u64, unshare: bool): u32 {
   const pfn = pte_pfn(pte);
   if (vma.vm_flags & VM_SHARED) {
+    if (unshare) return 0; // nothing to unshare in a shared mapping
     // wp_page_shared: the page cache page itself takes the write.
     page_set_flags(pfn, page_flags(pfn) | PG_dirty);
     return wp_page_reuse(ptep, pte);
   }
-  if (pfn != ZERO_PFN && (page_flags(pfn) & PG_anon) && page_ref(pfn) == 1) {
+  const f = pfn == ZERO_PFN ? 0 : page_flags(pfn);
+  if ((f & PG_anon) && ((f & PG_anon_exclusive) || page_ref(pfn) == 1)) {
+    page_set_flags(pfn, f | PG_anon_exclusive);
+    if (unshare) return 0;
     return wp_page_reuse(ptep, pte);
   }
-  return wp_page_copy(mm, vma, ptep, pte, addr);
+  return wp_page_copy(mm, vma, ptep, pte, addr, unshare);
 }
 
 /** do_fault: first touch of a page of a file mapping. Reads and shared writes map the page
@@ -123,7 +134,7 @@ function do_fault(mm: MmStruct, vma: VmArea, ptep: usize, addr: u64, flags: u32)
     const copy = alloc_page();
     if (copy == 0) return VM_FAULT_OOM;
     memory.copy(pfn_to_host(copy), pfn_to_host(pfn), <usize>PAGE_SIZE);
-    page_set_flags(copy, page_flags(copy) | PG_anon);
+    page_set_flags(copy, page_flags(copy) | PG_anon | PG_anon_exclusive);
     page_set_mapcount(copy, 1);
     mm.rss_anon++;
     store<u64>(ptep, pfn_pte(copy, prot | _PAGE_WRITE | _PAGE_DIRTY));
@@ -152,8 +163,9 @@ export function handle_mm_fault(mm: MmStruct, vma: VmArea, addr: u64, flags: u32
     return vma.vm_file != 0 ? do_fault(mm, vma, ptep, addr, flags) : do_anonymous_page(mm, vma, ptep, flags);
   }
   if ((flags & FAULT_FLAG_WRITE) && !(pte & _PAGE_WRITE)) {
-    return do_wp_page(mm, vma, ptep, pte, addr);
+    return do_wp_page(mm, vma, ptep, pte, addr, false);
   }
+  if (flags & FAULT_FLAG_UNSHARE) return do_wp_page(mm, vma, ptep, pte, addr, true);
   // Present with enough permission: another path filled it already (a spurious fault).
   store<u64>(ptep, pte | _PAGE_ACCESSED);
   return 0;

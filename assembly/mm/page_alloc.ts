@@ -33,6 +33,16 @@ export const PG_code: u32 = 1 << 3; // private holds a decoded-instruction page;
  *  sets it). Anonymous pages are always swap-backed and do not carry it. */
 export const PG_swapbacked: u32 = 1 << 5;
 export const PG_dirty: u32 = 1 << 6; // written since it entered the page cache
+/** PageAnonExclusive: an anonymous page only this mm maps (it may be written, pinned, reused
+ *  on a write fault without a copy). fork clears it on both sides unless it copies the page. */
+export const PG_anon_exclusive: u32 = 1 << 7;
+
+/** GUP_PIN_COUNTING_BIAS: a pin adds this to the refcount, so a page with refcount at least
+ *  this is "maybe DMA-pinned" (folio_maybe_dma_pinned for small folios). */
+export const GUP_PIN_COUNTING_BIAS: u32 = 1024;
+@inline export function page_maybe_dma_pinned(pfn: u32): bool {
+  return page_ref(pfn) >= GUP_PIN_COUNTING_BIAS;
+}
 // PG_buddy stays far above the bits other files add: Linux keeps it in page_type, apart from
 // the page flags, for the same reason.
 export const PG_buddy: u32 = 1 << 30; // first page of a free block; private holds its order

@@ -27,6 +27,10 @@ export async function compileAS(entry: string, extraArgs: string[] = []): Promis
       abort(_msg: number, _file: number, line: number, col: number) {
         throw new Error(`abort in ${entry} at ${line}:${col}`);
       },
+      // The page cache's fill callback (mm/filemap.ts): these tests map no non-shmem file.
+      filemap_read_folio(): number {
+        throw new Error(`${entry} read a file page through the kernel, which unit tests do not provide`);
+      },
     },
   });
   const exports = instance.exports as Record<string, any>;

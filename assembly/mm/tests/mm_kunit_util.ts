@@ -10,6 +10,7 @@ import { vma_init, vm_area_alloc, vma_link, find_vma, find_vma_prev_of, validate
 import { anon_vma_init, anon_vma_nr_active, anon_vma_prepare, anon_vma_clone } from "../rmap";
 import { anon_name_init, anon_vma_name_nr_active } from "../anon_name";
 import { mmap_init, mm_alloc, exit_mmap } from "../mmap";
+import { filemap_init } from "../filemap";
 
 /** The flags of tools/testing/vma's scenarios: private, read-write, never executable. */
 export const FLAGS: u64 = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE;
@@ -27,6 +28,7 @@ export function mm_kunit_init(): void {
   anon_vma_init(1 << 16);
   anon_name_init(1 << 12);
   mmap_init(64);
+  filemap_init();
 }
 
 // What was allocated before the case's mm: teardown() expects exactly this again.

@@ -33,9 +33,9 @@ stdout and stderr pass through, and the guest's exit status becomes umwasm's (a 
 by a signal kills umwasm with the same signal).
 
 Files: by default the guest's / is the host's / (hostfs), with the kernel's own /proc, /dev
-and an empty tmpfs /tmp mounted over the host's, and the guest starts in the host's working
-directory; <elf> is looked up there as execve would (so a program in the host's /tmp is not
-visible). With --root=DIR the guest's / is the host directory DIR and nothing outside it can
+and an empty tmpfs /tmp mounted over the host's (unless the working directory or <elf> is in
+the host's /tmp: then that stays visible), and the guest starts in the host's working
+directory; <elf> is looked up there as execve would. With --root=DIR the guest's / is the host directory DIR and nothing outside it can
 be reached ('..' and symlinks stay inside); /proc, /dev and /tmp are mounted where DIR has
 those directories, and the guest starts in /. With --image the guest's / is the default
 initramfs (/bin/sh and the tools) and no host file is visible.
@@ -80,6 +80,25 @@ function rootWalk(kernel: Kernel) {
   return { root, start: () => root, cred: { uid: 0, gid: 0 } };
 }
 
+/** Whether a host path lies in the host's /tmp (after resolving symlinks where it exists). */
+function underHostTmp(p: string): boolean {
+  let real = p;
+  try {
+    real = fs.realpathSync(p);
+  } catch {
+    // a path that does not exist yet is judged as written
+  }
+  return real === "/tmp" || real.startsWith("/tmp/");
+}
+
+/** Take the kernel's tmpfs off /tmp again (mount_defaults put it there). */
+function unmountTmp(kernel: Kernel): void {
+  const p = kernel.fs.vfs.lookup(rootWalk(kernel), "/tmp", LOOKUP_FOLLOW | LOOKUP_DIRECTORY);
+  if (typeof p !== "number" && p.dentry === p.mnt.mnt_root && p.mnt.mnt_sb.s_type.name === "tmpfs") {
+    kernel.fs.vfs.do_umount(p, 0);
+  }
+}
+
 /** Why a program the host has is missing in the guest: it is under a mount of the kernel's. */
 function hiddenHint(file: string, errno: number, root: string | null, image: boolean): string {
   if (errno !== 2 || root !== null || image || !fs.existsSync(file)) return "";
@@ -115,6 +134,9 @@ export function runCommand(argv: string[]): number {
   let cwd = "/";
   if (!root && !opts.has("image")) {
     cwd = process.cwd();
+    // Working in the host's /tmp (a scratch checkout, a compiler's output): hiding it behind the
+    // kernel's empty tmpfs would hide the program itself, so the host's /tmp stays visible.
+    if (underHostTmp(cwd) || underHostTmp(path.resolve(file))) unmountTmp(kernel);
     if (typeof kernel.fs.vfs.lookup(rootWalk(kernel), cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY) === "number") {
       process.stderr.write(`umwasm: warning: ${cwd} is hidden in the guest (its /tmp, /proc and /dev are the kernel's); starting in /\n`);
       cwd = "/";
