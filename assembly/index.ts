@@ -24,7 +24,7 @@ import { filemap_init, mapping_check } from "./mm/filemap";
 export {
   mapping_new, mapping_release_inode, mapping_size, mapping_set_size, mapping_nrpages, mapping_flags,
   mapping_read_to, mapping_write_from, mapping_fallocate, mapping_punch_hole, mapping_seek_data,
-  mapping_writably_mapped, shmem_sb_new, shmem_sb_used_blocks,
+  mapping_writably_mapped, shmem_sb_new, shmem_sb_used_blocks, mapping_writeback_next_to, mapping_page_mkclean,
 } from "./mm/filemap_api";
 import { tlb_init, tlb_switch_mm, tlb_mm } from "./arch/um/tlb";
 import { decode_cache_init } from "./arch/um/decode_cache";

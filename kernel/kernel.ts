@@ -440,7 +440,10 @@ export class Kernel {
       this.wake_up(task.vfork_done);
       task.vfork_done = null;
     }
-    if (task.mm) this.mm_put(task.mm);
+    if (task.mm) {
+      this.mm_put(task.mm);
+      this.fs.vfs.page_cache?.sync_all(); // stores through its shared file mappings reach the files
+    }
     task.mm = 0;
     this.fs.exit_task(task);
     this.machine.hartFree(task.hart);

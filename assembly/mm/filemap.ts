@@ -11,8 +11,10 @@
 // Invariants: every cached page has refcount >= 1 for the cache plus one per PTE mapping it,
 // page->mapping is this record and page->index its index; nrpages counts the tree's entries;
 // a record is freed only once the kernel released its inode (AS_RELEASED) and i_mmap is empty.
-// DIVERGES: no writeback: a shared writable mapping of a non-shmem file changes only the cache
-// (the kernel's FileData for such files never sees those stores); no readahead, no LRU.
+// Non-shmem pages are mapped read-only in shared mappings until written (write-notify), so a
+// store marks its page PG_dirty; the kernel writes dirty pages back (mapping_writeback_next,
+// then page_mkclean write-protects them again) before it reads or changes the file itself.
+// DIVERGES: no readahead, no LRU, no background writeback (the kernel syncs at its own points).
 
 import { ENOMEM, ENOSPC, EIO } from "../include/errno";
 import { PAGE_SHIFT } from "../include/mman";
@@ -23,6 +25,8 @@ import {
 import { kmem_cache_create, kmem_cache_zalloc, kmem_cache_free } from "./slab";
 import { VmArea, MmStruct } from "./mm_types";
 import { zap_page_range_mapping } from "./memory";
+import { pte_offset_map, pte_present, pte_pfn, _PAGE_WRITE, _PAGE_DIRTY } from "./pgtable";
+import { flush_tlb_range } from "../arch/um/tlb";
 import { decode_cache_invalidate_pfn } from "../arch/um/decode_cache";
 
 /** The kernel fills page `index` of a non-shmem mapping at dst (PAGE_SIZE bytes): the number
@@ -405,8 +409,8 @@ export function mapping_read(as: AddressSpace, pos: u64, len: u32, dst: usize): 
 }
 
 /** Copy len bytes from src to pos, growing i_size. Shmem mappings allocate pages as they go;
- *  others only update pages already cached (the kernel writes the file itself). Returns the
- *  bytes written or, if none could be, -ENOSPC/-ENOMEM. */
+ *  others only update pages already cached (the kernel writes the file itself, so they stay
+ *  clean). Returns the bytes written or, if none could be, -ENOSPC/-ENOMEM. */
 export function mapping_write(as: AddressSpace, pos: u64, len: u32, src: usize): i64 {
   const shmem = (as.flags & AS_SHMEM) != 0;
   let done: u32 = 0;
@@ -426,7 +430,7 @@ export function mapping_write(as: AddressSpace, pos: u64, len: u32, src: usize):
     }
     if (pfn != 0) {
       memory.copy(pfn_to_host(pfn) + off, src + done, n);
-      page_set_flags(pfn, page_flags(pfn) | PG_dirty);
+      if (shmem) page_set_flags(pfn, page_flags(pfn) | PG_dirty);
       decode_cache_invalidate_pfn(pfn);
     }
     done += n;
@@ -450,6 +454,42 @@ export function mapping_seek(as: AddressSpace, pos: u64, hole: bool): i64 {
   const at = index << PAGE_SHIFT;
   if (at >= size) return <i64>size;
   return at > pos ? <i64>at : <i64>pos;
+}
+
+/** The first page at or after from that is dirty (a store through a shared mapping), copied to
+ *  dst; its index, or -1 when none is. */
+export function mapping_writeback_next(as: AddressSpace, from: u64, dst: usize): i64 {
+  let i = xa_find(as, from);
+  while (i != u64.MAX_VALUE) {
+    const pfn = xa_load(as, i);
+    if (page_flags(pfn) & PG_dirty) {
+      memory.copy(dst, pfn_to_host(pfn), PAGE_SIZE);
+      return <i64>i;
+    }
+    i = xa_find(as, i + 1);
+  }
+  return -1;
+}
+
+/** page_mkclean: the page at index was written back; write-protect every PTE mapping it so
+ *  the next store faults and dirties it again. */
+export function page_mkclean(as: AddressSpace, index: u64): void {
+  const pfn = xa_load(as, index);
+  if (pfn == 0) return;
+  page_set_flags(pfn, page_flags(pfn) & ~PG_dirty);
+  for (let v = <usize>as.i_mmap; v != 0; v = <usize>changetype<VmArea>(v).i_mmap_next) {
+    const vma = changetype<VmArea>(v);
+    const pages = (vma.vm_end - vma.vm_start) >> PAGE_SHIFT;
+    if (index < vma.vm_pgoff || index >= vma.vm_pgoff + pages) continue;
+    const addr = vma.vm_start + ((index - vma.vm_pgoff) << PAGE_SHIFT);
+    const mm = changetype<MmStruct>(<usize>vma.vm_mm);
+    const ptep = pte_offset_map(mm.pgd, addr);
+    if (ptep == 0) continue;
+    const pte = load<u64>(ptep);
+    if (!pte_present(pte) || pte_pfn(pte) != pfn) continue;
+    store<u64>(ptep, pte & ~(_PAGE_WRITE | _PAGE_DIRTY));
+    flush_tlb_range(changetype<usize>(mm), addr, addr + PAGE_SIZE);
+  }
 }
 
 /** Whether the page at index is cached and mapped by no PTE (only the cache holds it). */

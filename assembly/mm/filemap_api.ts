@@ -7,6 +7,7 @@ import { VmArea } from "./mm_types";
 import {
   AddressSpace, AS_SHMEM, mapping_alloc, mapping_release, mapping_truncate, mapping_read,
   mapping_write, mapping_allocate, mapping_punch, mapping_seek, shmem_sb_alloc, shmem_sb_used,
+  mapping_writeback_next, page_mkclean,
 } from "./filemap";
 
 @inline function AS(p: u32): AddressSpace {
@@ -60,6 +61,14 @@ export function mapping_writably_mapped(as: u32): i32 {
     if ((changetype<VmArea>(v).vm_flags & (VM_SHARED | VM_MAYWRITE)) == (VM_SHARED | VM_MAYWRITE)) return 1;
   }
   return 0;
+}
+/** Writeback: the next dirty page at or after index `from`, copied to dst: its index or -1. */
+export function mapping_writeback_next_to(as: u32, from: u64, dst: u32): i64 {
+  return mapping_writeback_next(AS(as), from, <usize>dst);
+}
+/** The page at index is written back: clean it and write-protect its PTEs. */
+export function mapping_page_mkclean(as: u32, index: u64): void {
+  page_mkclean(AS(as), index);
 }
 /** A tmpfs super block's page budget (max_blocks 0: unlimited). */
 export function shmem_sb_new(max_blocks: u32): u32 {

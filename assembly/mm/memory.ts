@@ -12,7 +12,7 @@ import {
   alloc_page, alloc_zeroed_page, pfn_to_host, put_page, get_page, page_ref, page_flags, page_set_flags,
   page_mapcount, page_set_mapcount, PG_anon, PG_swapbacked, PG_dirty, PG_anon_exclusive, ZERO_PFN,
 } from "./page_alloc";
-import { AddressSpace, filemap_grab_folio } from "./filemap";
+import { AddressSpace, AS_SHMEM, filemap_grab_folio } from "./filemap";
 import {
   _PAGE_PRESENT, _PAGE_READ, _PAGE_WRITE, _PAGE_EXEC, _PAGE_USER, _PAGE_ACCESSED, _PAGE_DIRTY,
   _PAGE_SPECIAL, pte_alloc_map, pte_offset_map, pte_present, pte_pfn, pfn_pte, pmd_addr_end,
@@ -144,6 +144,9 @@ function do_fault(mm: MmStruct, vma: VmArea, ptep: usize, addr: u64, flags: u32)
   page_set_mapcount(pfn, page_mapcount(pfn) + 1);
   mm_counter_add(mm, pfn, 1);
   let bits = prot;
+  // vma_wants_writenotify: a file with a backing store learns of the first store to each clean
+  // page (its write fault dirties the page for writeback); shmem needs no such notice.
+  if (!(flags & FAULT_FLAG_WRITE) && !(as.flags & AS_SHMEM)) bits &= ~_PAGE_WRITE;
   if (flags & FAULT_FLAG_WRITE) {
     bits |= _PAGE_DIRTY;
     page_set_flags(pfn, page_flags(pfn) | PG_dirty);

@@ -433,7 +433,9 @@ function hostfs_setattr(inode: Inode, attr: Iattr): number {
   let err = 0;
   if (attr.ia_size !== undefined) {
     if (attr.ia_size > FILE_SIZE_MAX) return -EFBIG;
+    inode.i_mapping_sync?.writeback();
     err = inode.data ? inode.data.truncate(attr.ia_size) : -EINVAL;
+    if (err === 0) inode.i_mapping_sync?.resized(attr.ia_size);
   } else {
     const path = inode_path(inode);
     if (typeof path === "number") return path;
@@ -476,6 +478,7 @@ export const hostfs_file_ops: FileOps = {
   },
   read(file: File, max: number, ppos: FilePos) {
     if (ppos.pos < 0n) return -EINVAL;
+    file.inode?.i_mapping_sync?.writeback();
     const data = file_host(file).pread(file_fd(file), max, Number(ppos.pos));
     if (typeof data === "number") return data;
     ppos.pos += BigInt(data.length);
@@ -483,6 +486,7 @@ export const hostfs_file_ops: FileOps = {
   },
   write(file: File, data: Uint8Array, ppos: FilePos) {
     const host = file_host(file);
+    file.inode?.i_mapping_sync?.writeback();
     if (file.flags & O_APPEND) {
       // The host fd is not O_APPEND (F_SETFL may change it): append at the host's size.
       const st = host.fstat(file_fd(file));
@@ -493,6 +497,7 @@ export const hostfs_file_ops: FileOps = {
     if (ppos.pos >= BigInt(FILE_SIZE_MAX)) return -EFBIG;
     const n = host.pwrite(file_fd(file), data, Number(ppos.pos));
     if (n < 0) return n;
+    file.inode?.i_mapping_sync?.written(Number(ppos.pos), data.subarray(0, n));
     ppos.pos += BigInt(n);
     return n;
   },
@@ -500,6 +505,7 @@ export const hostfs_file_ops: FileOps = {
     return generic_file_llseek(file, offset, whence);
   },
   fsync(file: File, datasync: boolean) {
+    file.inode?.i_mapping_sync?.writeback();
     return file_host(file).fsync(file_fd(file), datasync);
   },
   release(file: File) {

@@ -58,16 +58,55 @@ export class PageCache {
     const data = inode.data;
     if (!data) return 0;
     if (data instanceof ShmemFileData) return data.as;
-    let as = (inode as Inode & { i_mapping?: number }).i_mapping ?? 0;
+    let as = inode.i_mapping;
     if (!as) {
       as = this.machine.core.mapping_new(0, 0) >>> 0;
       if (!as) return 0;
-      (inode as Inode & { i_mapping?: number }).i_mapping = as;
+      inode.i_mapping = as;
       this.sources.set(as, data);
+      const pc = this;
+      inode.i_mapping_sync = {
+        writeback: () => pc.writeback(as, data),
+        written: (pos, bytes) => pc.written(as, pos, bytes),
+        resized: (size) => pc.machine.core.mapping_set_size(as, BigInt(size)),
+      };
     }
-    // DIVERGES: a non-shmem file's cache learns its size at mmap time only.
+    // DIVERGES: changes made to the file outside this kernel reach the cache only here.
     this.machine.core.mapping_set_size(as, BigInt(data.size()));
     return as;
+  }
+
+  /** filemap_write_and_wait: every dirty page of a non-shmem mapping goes to its file, and is
+   *  write-protected again (page_mkclean) so the next store is noticed. */
+  private writeback(as: number, data: FileData): void {
+    const m = this.machine;
+    let from = 0n;
+    for (;;) {
+      const i = BigInt.asIntN(64, m.core.mapping_writeback_next_to(as, from, m.bounce) as bigint);
+      if (i < 0n) return;
+      const page = m.bytes().slice(m.bounce, m.bounce + 4096);
+      const pos = Number(i) * 4096;
+      const n = Math.min(4096, data.size() - pos);
+      if (n > 0) data.write(pos, page.subarray(0, n));
+      m.core.mapping_page_mkclean(as, i);
+      from = i + 1n;
+    }
+  }
+
+  /** The file system wrote bytes itself: cached pages (the ones mappings see) follow. */
+  private written(as: number, pos: number, bytes: Uint8Array): void {
+    const m = this.machine;
+    for (let done = 0; done < bytes.length;) {
+      const n = Math.min(m.bounceSize, bytes.length - done);
+      m.bytes().set(bytes.subarray(done, done + n), m.bounce);
+      m.core.mapping_write_from(as, BigInt(pos + done), n, m.bounce);
+      done += n;
+    }
+  }
+
+  /** Write back every mapped non-shmem file (msync, munmap, exit and shutdown call this). */
+  sync_all(): void {
+    for (const [as, data] of this.sources) this.writeback(as, data);
   }
 
   /** Remember the file a mapping was mmapped through (the first name wins). */

@@ -175,6 +175,11 @@ export class Inode {
   seals = 0;
   /** Open files on this inode (i_count without the dentries' references). */
   i_count = 0;
+  /** The core's page-cache mapping of a file whose bytes live elsewhere (hostfs), made on its
+   *  first mmap; 0 before (shmem files keep theirs in their ShmemFileData). */
+  i_mapping = 0;
+  /** With i_mapping: what the file system tells the page cache around its own I/O. */
+  i_mapping_sync: MappingSync | null = null;
   /** The dentry this inode was instantiated with (d_find_alias), for file systems that name
    *  their objects by path (hostfs: one dentry per inode). */
   i_dentry: Dentry | null = null;
@@ -200,6 +205,15 @@ export class Inode {
     if (this.data) return this.data.nr_pages() * 8;
     return this.blocks_override;
   }
+}
+
+/** A file system whose bytes live outside the page cache (hostfs) keeps a mapped file coherent
+ *  through these: writeback() before it reads, writes or resizes the file itself (stores
+ *  through shared mappings reach the file first), then written()/resized() after. */
+export interface MappingSync {
+  writeback(): void;
+  written(pos: number, data: Uint8Array): void;
+  resized(size: number): void;
 }
 
 export class Dentry {

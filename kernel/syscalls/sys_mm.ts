@@ -72,7 +72,11 @@ export const mm_syscalls: Record<string, SyscallHandler> = {
     const m = mmap_file(k, file, prot, flags);
     return long(core.sys_mmap(t.mm, addr, len, prot, flags, m.mapping, off >> 12n, m.vm_clear, m.err) as bigint);
   },
-  munmap: (k, t, a) => k.machine.core.sys_munmap(t.mm, a[0], a[1]),
+  munmap: (k, t, a) => {
+    const r = k.machine.core.sys_munmap(t.mm, a[0], a[1]);
+    k.fs.vfs.page_cache?.sync_all(); // what the mappings stored reaches their files
+    return r;
+  },
   mremap: (k, t, a) => long(k.machine.core.sys_mremap(t.mm, a[0], a[1], a[2], int(a[3]), a[4]) as bigint),
   madvise: (k, t, a) => k.machine.core.sys_madvise(t.mm, a[0], a[1], int(a[2])),
   mlock: (k, t, a) => k.machine.core.sys_mlock(t.mm, a[0], a[1], 0),
@@ -84,7 +88,11 @@ export const mm_syscalls: Record<string, SyscallHandler> = {
   munlock: (k, t, a) => k.machine.core.sys_munlock(t.mm, a[0], a[1]),
   mlockall: (k, t, a) => k.machine.core.sys_mlockall(t.mm, int(a[0]), 1),
   munlockall: (k, t) => k.machine.core.sys_mlockall(t.mm, 0, 0),
-  msync: (k, t, a) => k.machine.core.sys_msync(t.mm, a[0], a[1], int(a[2])),
+  msync: (k, t, a) => {
+    const r = k.machine.core.sys_msync(t.mm, a[0], a[1], int(a[2]));
+    if (r === 0) k.fs.vfs.page_cache?.sync_all();
+    return r;
+  },
   mincore: (k, t, a) => {
     const [start, len, vec] = [a[0], a[1], a[2]];
     if (start & PAGE_MASK) return -EINVAL;

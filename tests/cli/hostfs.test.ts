@@ -86,6 +86,19 @@ describe("umwasm run on the host's files", () => {
     }
   });
 
+  it("file mappings of host files behave as on Linux (filemap.c with its /tmp on the host)", () => {
+    // Working in the host's /tmp keeps it visible, so filemap's /tmp files are hostfs files:
+    // shared stores reach the host file, truncation gives SIGBUS, write() reaches the mapping.
+    const tmp = mkdtempSync(join("/tmp", "umwasm-filemap-"));
+    try {
+      const r = umwasm(["run", join(repoRoot, "userland/images/tests/filemap")], tmp);
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toBe(readFileSync(join(repoRoot, "tests/differential/expected/filemap.out"), "utf8"));
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it("a file without execute permission: status 126, Permission denied", () => {
     writeFileSync(join(dir, "noexec"), readFileSync(umbox), { mode: 0o644 });
     const r = umwasm(["run", join(dir, "noexec"), "true"]);
