@@ -27,7 +27,7 @@ function hog(pages: number, spin = false): E.Insn[] {
 
 describe("out_of_memory", () => {
   it("kills the biggest process, not init, and lets the faulting task go on", () => {
-    const { kernel, port } = bootTestKernel("mem=16M");
+    const { kernel } = bootTestKernel("mem=16M");
     const init = spawnTiny(kernel, [E.jal(0, 0)]).task; // pid 1 spins
     // The big one takes nearly everything, then holds it.
     const big = spawnTiny(kernel, hog(kernel.machine.nrFreePages() - 400, true)).task;
@@ -46,7 +46,7 @@ describe("out_of_memory", () => {
   });
 
   it("kills the faulting task itself when it is the only candidate", () => {
-    const { kernel, port } = bootTestKernel("mem=16M");
+    const { kernel } = bootTestKernel("mem=16M");
     const init = spawnTiny(kernel, [E.jal(0, 0)]).task;
     const before = kernel.machine.nrFreePages();
     const hogger = spawnTiny(kernel, hog(16384)).task;

@@ -146,9 +146,12 @@ function madvise_vma(mm: MmStruct, vma: VmArea, start: u64, end: u64, b: i32): i
   return 0; // WILLNEED, COLD, PAGEOUT: nothing to do without a page cache to read or reclaim
 }
 
-/** do_madvise: madvise(start, len, advice). Returns 0 or -errno. */
-export function do_madvise(mm: MmStruct, start: u64, len_in: u64, b: i32): i32 {
-  if (!madvise_behavior_valid(b)) return -EINVAL;
+/** madvise_walk_vmas: visit(mm, vma, start, end, arg) for each vma's part of
+ *  [start, start + len_in), in order, stopping at the first error. Returns 0, that error,
+ *  -EINVAL for a bad range, or -ENOMEM when part of the range is unmapped (the mapped parts
+ *  are visited all the same). Matches mm/madvise.c madvise_walk_vmas(). */
+function madvise_walk_vmas(mm: MmStruct, start: u64, len_in: u64, arg: u32,
+  visit: (mm: MmStruct, vma: VmArea, start: u64, end: u64, arg: u32) => i32): i32 {
   if (start & ~PAGE_MASK) return -EINVAL;
   const len = (len_in + PAGE_SIZE - 1) & PAGE_MASK;
   if (len_in != 0 && len == 0) return -EINVAL;
@@ -170,7 +173,7 @@ export function do_madvise(mm: MmStruct, start: u64, len_in: u64, b: i32): i32 {
       if (addr >= end) break;
     }
     const vend = v.vm_end < end ? v.vm_end : end;
-    const err = madvise_vma(mm, v, addr, vend, b);
+    const err = visit(mm, v, addr, vend, arg);
     if (err != 0) {
       validate_mm(mm);
       return err;
@@ -179,6 +182,16 @@ export function do_madvise(mm: MmStruct, start: u64, len_in: u64, b: i32): i32 {
   }
   validate_mm(mm);
   return unmapped;
+}
+
+function madvise_vma_behavior(mm: MmStruct, vma: VmArea, start: u64, end: u64, behavior: u32): i32 {
+  return madvise_vma(mm, vma, start, end, <i32>behavior);
+}
+
+/** do_madvise: madvise(start, len, advice). Returns 0 or -errno. */
+export function do_madvise(mm: MmStruct, start: u64, len_in: u64, b: i32): i32 {
+  if (!madvise_behavior_valid(b)) return -EINVAL;
+  return madvise_walk_vmas(mm, start, len_in, <u32>b, madvise_vma_behavior);
 }
 
 /** replace_anon_vma_name: vma takes a reference on name (0: no name) and drops its old one.
@@ -208,34 +221,5 @@ function madvise_vma_anon_name(mm: MmStruct, vma: VmArea, start: u64, end: u64, 
  *  -ENOMEM when part of it is unmapped (the mapped parts are named all the same), -EBADF
  *  for a file mapping, -EAGAIN when a split cannot allocate. Matches mm/madvise.c (6.18). */
 export function madvise_set_anon_name(mm: MmStruct, start: u64, len_in: u64, name: u32): i32 {
-  if (start & ~PAGE_MASK) return -EINVAL;
-  const len = (len_in + PAGE_SIZE - 1) & PAGE_MASK;
-  if (len_in != 0 && len == 0) return -EINVAL;
-  const end = start + len;
-  if (end < start) return -EINVAL;
-  if (end == start) return 0;
-  let unmapped: i32 = 0;
-  let addr = start;
-  while (addr < end) {
-    const vma = find_vma(mm, addr);
-    if (vma == null) {
-      unmapped = -ENOMEM;
-      break;
-    }
-    const v = changetype<VmArea>(vma);
-    if (v.vm_start > addr) {
-      unmapped = -ENOMEM;
-      addr = v.vm_start;
-      if (addr >= end) break;
-    }
-    const vend = v.vm_end < end ? v.vm_end : end;
-    const err = madvise_vma_anon_name(mm, v, addr, vend, name);
-    if (err != 0) {
-      validate_mm(mm);
-      return err;
-    }
-    addr = vend;
-  }
-  validate_mm(mm);
-  return unmapped;
+  return madvise_walk_vmas(mm, start, len_in, name, madvise_vma_anon_name);
 }

@@ -21,9 +21,9 @@ import { Dentry, Inode, SuperBlock } from "./vfs_types";
 import type { FileData, FileSystemType, Iattr, InodeOps, StatfsInfo } from "./vfs_types";
 import {
   File, FileOps, FilePos, DirEntry, Kstat, S_IFMT, S_IFDIR, S_IFLNK, S_ISDIR, S_ISREG,
-  S_ISLNK, S_IALLUGO, O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR, O_APPEND, O_CREAT, O_EXCL, SEEK_SET, SEEK_CUR,
+  S_ISLNK, S_IALLUGO, O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR, O_APPEND, O_CREAT, O_EXCL,
 } from "./file";
-import { generic_file_llseek, empty_fops } from "./tmpfs";
+import { generic_file_llseek, empty_fops, dcache_dir_lseek } from "./tmpfs";
 import { FILE_SIZE_MAX } from "./file_data";
 import type { Vfs } from "./vfs";
 import type { HostFs, HostStat, HostDirent } from "../host_port";
@@ -528,15 +528,7 @@ export const hostfs_dir_ops: FileOps = {
   read() {
     return -EISDIR;
   },
-  llseek(file: File, offset: bigint, whence: number) {
-    let pos: bigint;
-    if (whence === SEEK_SET) pos = offset;
-    else if (whence === SEEK_CUR) pos = file.pos + offset;
-    else return BigInt(-EINVAL);
-    if (pos < 0n) return BigInt(-EINVAL);
-    file.pos = pos;
-    return pos;
-  },
+  llseek: dcache_dir_lseek,
   iterate(file: File, emit: (e: DirEntry) => boolean) {
     return hostfs_iterate(file, emit);
   },

@@ -386,19 +386,22 @@ export function shmem_setsize(inode: Inode, size: number, now: bigint): number {
 
 // Directories (dcache_readdir / offset_readdir): ".", "..", then entries by offset.
 
+/** dcache_dir_lseek: SEEK_SET and SEEK_CUR to any non-negative position (a directory offset). */
+export function dcache_dir_lseek(file: File, offset: bigint, whence: number): bigint {
+  let pos: bigint;
+  if (whence === SEEK_SET) pos = offset;
+  else if (whence === SEEK_CUR) pos = file.pos + offset;
+  else return BigInt(-EINVAL);
+  if (pos < 0n) return BigInt(-EINVAL);
+  file.pos = pos;
+  return pos;
+}
+
 export const dcache_dir_ops: FileOps = {
   read() {
     return -EISDIR;
   },
-  llseek(file: File, offset: bigint, whence: number) {
-    let pos: bigint;
-    if (whence === SEEK_SET) pos = offset;
-    else if (whence === SEEK_CUR) pos = file.pos + offset;
-    else return BigInt(-EINVAL);
-    if (pos < 0n) return BigInt(-EINVAL);
-    file.pos = pos;
-    return pos;
-  },
+  llseek: dcache_dir_lseek,
   iterate(file: File, emit: (e: DirEntry) => boolean) {
     return dir_iterate(file, emit);
   },
