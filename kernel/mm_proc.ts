@@ -10,6 +10,8 @@
 import type { Kernel } from "./kernel";
 import type { Task } from "./task";
 import { MAJOR, MINOR } from "./fs/vfs_types";
+import { EINVAL, ERANGE, ESRCH } from "./errno";
+import { TASK_SIZE } from "./exec_stack";
 
 const VM_READ = 0x1n, VM_WRITE = 0x2n, VM_EXEC = 0x4n, VM_SHARED = 0x8n, VM_MAYSHARE = 0x80n,
   VM_GROWSDOWN = 0x100n, VM_LOCKED = 0x2000n, VM_ACCOUNT = 0x100000n;
@@ -359,4 +361,72 @@ export function proc_meminfo(k: Kernel): string {
   for (const name of ["VmallocUsed", "VmallocChunk", "Percpu", "AnonHugePages", "ShmemHugePages",
     "ShmemPmdMapped", "FileHugePages", "FilePmdMapped", "Balloon"]) s += kb(name, 0n);
   return s;
+}
+
+/** PM_ENTRY_BYTES: one pagemap entry per page. */
+const PM_ENTRY_BYTES = 8;
+const TASK_SIZE_N = BigInt(TASK_SIZE);
+
+/** /proc/<pid>/pagemap's read (fs/proc/task_mmu.c pagemap_read): count bytes of entries from
+ *  the entry at pos. Position and count must both be multiples of 8 (EINVAL, checked before a
+ *  zero count returns 0). The range stops at TASK_SIZE: a position at or past it reads 0
+ *  bytes. mm is the address space the file was opened on, 0 once it is gone (exit, exec:
+ *  mmget_not_zero fails and the read returns 0). The PFN is shown: the reader is root
+ *  (CAP_SYS_ADMIN). */
+export function proc_pagemap_read(k: Kernel, mm: number, pos: bigint, count: number): Uint8Array | number {
+  if (!mm) return new Uint8Array(0);
+  if (pos % BigInt(PM_ENTRY_BYTES) !== 0n || count % PM_ENTRY_BYTES !== 0) return -EINVAL;
+  if (count === 0) return new Uint8Array(0);
+  const svpfn = pos / BigInt(PM_ENTRY_BYTES);
+  let start = TASK_SIZE_N;
+  let end = TASK_SIZE_N;
+  if (svpfn <= (1n << 52n) - 1n) {
+    start = svpfn * PAGE_SIZE;
+    const e = start + BigInt(count / PM_ENTRY_BYTES) * PAGE_SIZE;
+    if (e < TASK_SIZE_N) end = e;
+  }
+  if (start > TASK_SIZE_N) start = end;
+  if (start >= end) return new Uint8Array(0);
+  const nr = Number((end - start) / PAGE_SIZE);
+  const out = new Uint8Array(nr * PM_ENTRY_BYTES);
+  const chunk = k.machine.bounceSize / PM_ENTRY_BYTES;
+  for (let done = 0; done < nr; done += chunk) {
+    const n = Math.min(chunk, nr - done);
+    k.machine.core.mm_pagemap(mm, start + BigInt(done) * PAGE_SIZE, n);
+    out.set(new Uint8Array(k.machine.bytes().buffer, k.machine.bounce, n * PM_ENTRY_BYTES), done * PM_ENTRY_BYTES);
+  }
+  return out;
+}
+
+/** PROC_NUMBUF: clear_refs reads at most PROC_NUMBUF - 1 bytes of a write. */
+const PROC_NUMBUF = 13;
+
+/** kstrtoint(s, 10): an optional sign, decimal digits, one optional "\n"; the value, or
+ *  -EINVAL for anything else and -ERANGE outside an int. */
+function kstrtoint(s: string): { value: number } | { err: number } {
+  const m = /^(-|\+?)([0-9]+)\n?$/.exec(s);
+  if (!m) return { err: -EINVAL };
+  const v = m[1] === "-" ? -BigInt(m[2]) : BigInt(m[2]);
+  if (v > 0x7fffffffn || v < -0x80000000n) return { err: -ERANGE };
+  return { value: Number(v) };
+}
+
+/** /proc/<pid>/clear_refs's write (clear_refs_write): the first PROC_NUMBUF - 1 bytes, up to
+ *  a NUL, stripped of surrounding blanks, must be an int from 1 (CLEAR_REFS_ALL) to 5
+ *  (CLEAR_REFS_MM_HIWATER_RSS); returns the bytes it read or -errno. The work is the core's
+ *  (mm/task_mmu.ts clear_refs). "4" is accepted and does nothing: this configuration has
+ *  CONFIG_MEM_SOFT_DIRTY unset, as the Linux it follows. */
+export function proc_clear_refs_write(k: Kernel, t: Task, data: Uint8Array): number {
+  const count = Math.min(data.length, PROC_NUMBUF - 1);
+  let bytes = data.subarray(0, count);
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) bytes = bytes.subarray(0, nul);
+  const text = new TextDecoder("latin1").decode(bytes).replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, "");
+  const r = kstrtoint(text);
+  if ("err" in r) return r.err;
+  const type = r.value;
+  if (type < 1 || type > 5) return -EINVAL;
+  if (t.state.kind !== "running") return -ESRCH;
+  if (t.mm) k.machine.core.mm_clear_refs(t.mm, type);
+  return count;
 }
