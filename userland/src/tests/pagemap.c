@@ -125,22 +125,42 @@ static void after_fork(void)
 {
 	char *p = isolated(1, MAP_PRIVATE | MAP_ANONYMOUS);
 	char *s = isolated(1, MAP_SHARED | MAP_ANONYMOUS);
+	char path[] = "/tmp/pagemapXXXXXX";
+	int fd = mkstemp(path);
+	write(fd, "file", 4);
+	char *f = mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 0);
+	volatile char c = f[0];
+	(void)c;
 	p[0] = 1;
 	s[0] = 1;
 	pm("parent before fork", p);
+	pm("parent file page before fork", f);
 	fflush(stdout);
 	pid_t pid = fork();
 	if (pid == 0) {
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/%d/pagemap", getppid());
 		int pfd = open(path, O_RDONLY);
-		pm("child: private page", p);
+		int own = open("/proc/self/pagemap", O_RDONLY);
+		/* pm_fd was opened by the parent: it still reads the parent's address space. */
+		pm("child via the inherited fd: private page", p);
+		show_entry("child: private page", entry_of(own, p));
 		show_entry("child: parent's private page", entry_of(pfd, p));
-		pm("child: shared anon page", s);
+		/* fork copies no PTEs of a vma without an anon_vma (vma_needs_copy): the shared page
+		 * is faulted in again on first touch, and the read-only file page too. */
+		show_entry("child: shared anon page", entry_of(own, s));
+		show_entry("child: parent's shared anon page", entry_of(pfd, s));
+		show_entry("child: read-only file page", entry_of(own, f));
+		volatile char c = s[0] + f[0];
+		(void)c;
+		show_entry("child: shared anon page after a read", entry_of(own, s));
+		show_entry("child: parent's shared anon page now", entry_of(pfd, s));
+		show_entry("child: file page after a read", entry_of(own, f));
 		p[0] = 2;
-		pm("child: private page after its write", p);
+		show_entry("child: private page after its write", entry_of(own, p));
 		show_entry("child: parent's page after the child's write", entry_of(pfd, p));
 		close(pfd);
+		close(own);
 		fflush(stdout);
 		_exit(0);
 	}
@@ -148,6 +168,9 @@ static void after_fork(void)
 	waitpid(pid, &st, 0);
 	pm("parent after the child exited", p);
 	pm("parent shared anon after the child exited", s);
+	munmap(f, PG);
+	close(fd);
+	unlink(path);
 }
 
 static void shared_anon(void)
