@@ -94,7 +94,7 @@ export class Kernel {
     hooks.smaps = (t) => proc_pid_smaps(this, t);
     hooks.smaps_rollup = (t) => proc_pid_smaps_rollup(this, t);
     hooks.statm = (t) => proc_pid_statm(this, t);
-    hooks.pagemap_read = (mm, pos, count) => proc_pagemap_read(this, mm, pos, count);
+    hooks.pagemap_read = (mm, pos, count, show_pfn) => proc_pagemap_read(this, mm, pos, count, show_pfn);
     hooks.clear_refs_write = (t, data) => proc_clear_refs_write(this, t, data);
     hooks.meminfo = () => proc_meminfo(this);
     // pipe_write's send_sig(SIGPIPE, current, 0).

@@ -3,6 +3,8 @@
 // fs/proc/task_mmu.c and fs/proc/meminfo.c (Linux 6.18) format them. The numbers come from
 // the core: mm_vma_dump and mm_smaps_dump walk the vmas and their page tables, mm_task_mem
 // counts resident pages by kind, mem_census_dump classifies every frame (assembly/mm/task_mmu.ts).
+// /proc/<pid>/pagemap (binary, 8 bytes a page) and clear_refs (write-only) are here too; the
+// core's mm_pagemap and mm_clear_refs do their page-table work (mm/task_mmu.ts).
 // Names follow Linux: [heap] over the brk area, [stack] over the initial stack, [vdso] for the
 // page holding the sigreturn trampoline (where Linux maps its vDSO), [anon:name] and
 // [anon_shmem:name] for vmas named by prctl(PR_SET_VMA_ANON_NAME); file vmas show their path.
@@ -365,15 +367,17 @@ export function proc_meminfo(k: Kernel): string {
 
 /** PM_ENTRY_BYTES: one pagemap entry per page. */
 const PM_ENTRY_BYTES = 8;
+/** Bits 0-54 of an entry: the page frame number. */
+const PM_PFRAME_MASK = (1n << 55n) - 1n;
 const TASK_SIZE_N = BigInt(TASK_SIZE);
 
 /** /proc/<pid>/pagemap's read (fs/proc/task_mmu.c pagemap_read): count bytes of entries from
  *  the entry at pos. Position and count must both be multiples of 8 (EINVAL, checked before a
  *  zero count returns 0). The range stops at TASK_SIZE: a position at or past it reads 0
  *  bytes. mm is the address space the file was opened on, 0 once it is gone (exit, exec:
- *  mmget_not_zero fails and the read returns 0). The PFN is shown: the reader is root
- *  (CAP_SYS_ADMIN). */
-export function proc_pagemap_read(k: Kernel, mm: number, pos: bigint, count: number): Uint8Array | number {
+ *  mmget_not_zero fails and the read returns 0). Bits 0-54 (the PFN) are cleared unless
+ *  show_pfn (the opener had CAP_SYS_ADMIN). */
+export function proc_pagemap_read(k: Kernel, mm: number, pos: bigint, count: number, show_pfn: boolean): Uint8Array | number {
   if (!mm) return new Uint8Array(0);
   if (pos % BigInt(PM_ENTRY_BYTES) !== 0n || count % PM_ENTRY_BYTES !== 0) return -EINVAL;
   if (count === 0) return new Uint8Array(0);
@@ -394,6 +398,10 @@ export function proc_pagemap_read(k: Kernel, mm: number, pos: bigint, count: num
     const n = Math.min(chunk, nr - done);
     k.machine.core.mm_pagemap(mm, start + BigInt(done) * PAGE_SIZE, n);
     out.set(new Uint8Array(k.machine.bytes().buffer, k.machine.bounce, n * PM_ENTRY_BYTES), done * PM_ENTRY_BYTES);
+  }
+  if (!show_pfn) {
+    const dv = new DataView(out.buffer);
+    for (let i = 0; i < nr; i++) dv.setBigUint64(i * 8, dv.getBigUint64(i * 8, true) & ~PM_PFRAME_MASK, true);
   }
   return out;
 }

@@ -1,5 +1,5 @@
-// mm/task_mmu.ts — the page-table walks behind /proc/<pid>/smaps, smaps_rollup, status and
-// statm, and the page census behind /proc/meminfo.
+// mm/task_mmu.ts — the page-table walks behind /proc/<pid>/smaps, smaps_rollup, status,
+// statm, pagemap and clear_refs, and the page census behind /proc/meminfo.
 // Owns nothing: it reads page tables and struct pages and writes counters into records the
 // kernel formats (kernel/mm_proc.ts). Follows Linux fs/proc/task_mmu.c (6.18):
 // smap_gather_stats → smaps_pte_entry → smaps_account → smaps_page_accumulate, with Pss kept

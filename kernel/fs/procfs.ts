@@ -38,7 +38,7 @@ export interface ProcHooks {
   statm?: (task: Task) => string;
   /** /proc/<pid>/pagemap's read: count bytes of entries from pos of the address space mm
    *  (0: gone), or -errno. */
-  pagemap_read?: (mm: number, pos: bigint, count: number) => Uint8Array | number;
+  pagemap_read?: (mm: number, pos: bigint, count: number, show_pfn: boolean) => Uint8Array | number;
   /** /proc/<pid>/clear_refs's write: the bytes taken or -errno. */
   clear_refs_write?: (task: Task, data: Uint8Array) => number;
 }
@@ -259,15 +259,17 @@ function proc_pid_entries(vfs: Vfs, h: ProcHooks, t: Task, with_task_dir: boolea
 function proc_pagemap_operations(h: ProcHooks, t: Task): FileOps {
   return {
     open(_inode: Inode, file: File) {
-      file.private_data = t.mm;
+      // PFNs only for an opener with CAP_SYS_ADMIN (file_ns_capable at read: the opener's
+      // credentials); here that is root.
+      file.private_data = { mm: t.mm, show_pfn: (h.kernel.current?.uid ?? 0) === 0 };
       return 0;
     },
     read(file: File, max: number, ppos) {
       if (ppos.pos < 0n) return -EINVAL; // rw_verify_area
-      const mm = file.private_data as number;
+      const { mm, show_pfn } = file.private_data as { mm: number; show_pfn: boolean };
       // The mm is gone once the task exited or exec'd (mmget_not_zero fails): 0 bytes.
       const live = t.state.kind === "running" && t.mm === mm ? mm : 0;
-      const r = h.pagemap_read ? h.pagemap_read(live, ppos.pos, max) : new Uint8Array(0);
+      const r = h.pagemap_read ? h.pagemap_read(live, ppos.pos, max, show_pfn) : new Uint8Array(0);
       if (typeof r !== "number") ppos.pos += BigInt(r.length);
       return r;
     },
