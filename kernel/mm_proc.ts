@@ -434,7 +434,8 @@ export function proc_clear_refs_write(k: Kernel, t: Task, data: Uint8Array): num
   if ("err" in r) return r.err;
   const type = r.value;
   if (type < 1 || type > 5) return -EINVAL;
-  if (t.state.kind !== "running") return -ESRCH;
-  if (t.mm) k.machine.core.mm_clear_refs(t.mm, type);
+  if (t.reaped) return -ESRCH; // get_proc_task: the pid is gone
+  // A zombie has no mm any more (get_task_mm is NULL): nothing to do, the write succeeds.
+  if (t.state.kind === "running" && t.mm) k.machine.core.mm_clear_refs(t.mm, type);
   return count;
 }
