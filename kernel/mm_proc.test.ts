@@ -9,6 +9,7 @@ import type { Task } from "./task";
 import { syscall_table } from "./syscalls/table";
 import { nr } from "./syscalls/names";
 import { EINVAL, ENOMEM, ERANGE } from "./errno";
+import { TASK_SIZE } from "./exec_stack";
 import { proc_pid_smaps, proc_pid_smaps_rollup, proc_status_mm, proc_pid_statm, proc_meminfo, mm_smaps } from "./mm_proc";
 
 const O_RDONLY = 0, O_WRONLY = 1, AT_FDCWD = -100;
@@ -222,6 +223,14 @@ describe("pagemap and clear_refs", () => {
     expect(sys("pread64", fd, mem, 8, 0)).toBe(0n);
     t.mm = old;
     expect(sys("pread64", fd, mem, 8, 0)).toBe(8n);
+  });
+
+  it("stops at TASK_SIZE", () => {
+    const fd = sys("openat", AT_FDCWD, str("/proc/self/pagemap", 3), O_RDONLY);
+    const last = (BigInt(TASK_SIZE) / PG - 1n) * 8n;
+    expect(sys("pread64", fd, mem, 16, last)).toBe(8n);
+    expect(sys("pread64", fd, mem, 16, last + 8n)).toBe(0n);
+    expect(sys("pread64", fd, mem, 16, 1n << 60n)).toBe(0n);
   });
 
   it("clear_refs takes 12 bytes at most and Linux's kstrtoint", () => {
