@@ -11,6 +11,7 @@ import { anon_vma_init } from "./mm/rmap";
 import { anon_name_init, anon_vma_name_len, anon_vma_name_str, anon_vma_name_alloc, anon_vma_name_put } from "./mm/anon_name";
 import { madvise_set_anon_name } from "./mm/madvise";
 import { mmap_init, mm_alloc, exit_mmap, do_mmap, do_munmap, do_brk } from "./mm/mmap";
+import { TASK_SIZE } from "./include/mman";
 import { do_mprotect } from "./mm/mprotect";
 import { dup_mmap } from "./mm/fork";
 import { do_madvise } from "./mm/madvise";
@@ -18,7 +19,7 @@ import { do_mremap } from "./mm/mremap";
 import { do_mlock, do_munlock, do_mlockall, do_mincore, do_msync } from "./mm/mlock";
 import { MmStruct, VmArea, mm_types_check } from "./mm/mm_types";
 import { find_vma, vma_next, vm_set_max_map_count } from "./mm/vma";
-import { smap_gather_stats, task_mem, mem_census, MSS_SIZE } from "./mm/task_mmu";
+import { smap_gather_stats, task_mem, mem_census, MSS_SIZE, pagemap_read_entries, clear_refs } from "./mm/task_mmu";
 import { pte_offset_map, pte_present, pmd_addr_end } from "./mm/pgtable";
 import { filemap_init, mapping_check } from "./mm/filemap";
 export {
@@ -224,6 +225,18 @@ export function mm_smaps_dump(mm: u32, from: u64): u32 {
  *  (mm/task_mmu.ts task_mem record). */
 export function mm_task_mem(mm: u32): void {
   task_mem(changetype<MmStruct>(<usize>mm), bounce);
+}
+/** /proc/<pid>/pagemap: the entries of nr_pages (at most BOUNCE_SIZE / 8) pages from the
+ *  page-aligned addr into the bounce buffer, 8 bytes each (mm/task_mmu.ts PM_* bits). The
+ *  kernel clamped the range to TASK_SIZE. */
+export function mm_pagemap(mm: u32, addr: u64, nr_pages: u32): void {
+  assert(nr_pages <= BOUNCE_SIZE / 8 && (addr & 4095) == 0 && addr <= TASK_SIZE, "pagemap range");
+  pagemap_read_entries(changetype<MmStruct>(<usize>mm), addr, nr_pages, bounce);
+}
+/** /proc/<pid>/clear_refs: type is 1..5 (the kernel parsed and checked it). */
+export function mm_clear_refs(mm: u32, type: u32): void {
+  assert(type >= 1 && type <= 5, "clear_refs type");
+  clear_refs(changetype<MmStruct>(<usize>mm), type);
 }
 /** The page census of /proc/meminfo into the bounce buffer (mm/task_mmu.ts layout). */
 export function mem_census_dump(): void {

@@ -14,6 +14,7 @@ import type { FsStruct } from "./fs/fs_struct";
 import { LOOKUP_FOLLOW, LOOKUP_DIRECTORY } from "./fs/namei";
 import {
   proc_pid_maps, proc_status_mm, proc_stat_mm, proc_pid_smaps, proc_pid_smaps_rollup, proc_pid_statm, proc_meminfo,
+  proc_pagemap_read, proc_clear_refs_write,
 } from "./mm_proc";
 import { SYSCALL_NAMES } from "./syscalls/names";
 import { SyscallHandler, NORETURN } from "./syscalls/types";
@@ -93,6 +94,8 @@ export class Kernel {
     hooks.smaps = (t) => proc_pid_smaps(this, t);
     hooks.smaps_rollup = (t) => proc_pid_smaps_rollup(this, t);
     hooks.statm = (t) => proc_pid_statm(this, t);
+    hooks.pagemap_read = (mm, pos, count, show_pfn) => proc_pagemap_read(this, mm, pos, count, show_pfn);
+    hooks.clear_refs_write = (t, data) => proc_clear_refs_write(this, t, data);
     hooks.meminfo = () => proc_meminfo(this);
     // pipe_write's send_sig(SIGPIPE, current, 0).
     this.fs.send_sigpipe = (t) => send_sig_info(this, t, { signo: SIGPIPE, code: 0, pid: t.tgid, uid: t.uid });

@@ -8,7 +8,8 @@ import type { Kernel } from "./kernel";
 import type { Task } from "./task";
 import { syscall_table } from "./syscalls/table";
 import { nr } from "./syscalls/names";
-import { EINVAL, ENOMEM } from "./errno";
+import { EINVAL, ENOMEM, ERANGE } from "./errno";
+import { TASK_SIZE } from "./exec_stack";
 import { proc_pid_smaps, proc_pid_smaps_rollup, proc_status_mm, proc_pid_statm, proc_meminfo, mm_smaps } from "./mm_proc";
 
 const O_RDONLY = 0, O_WRONLY = 1, AT_FDCWD = -100;
@@ -191,5 +192,53 @@ describe("sysfs", () => {
     expect(write_file(thp + "enabled", "never\n")).toBe(6);
     expect(write_file(thp + "enabled", "always\n")).toBe(-EINVAL);
     expect(cat("/proc/mounts")).toContain("sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\n");
+  });
+});
+
+describe("pagemap and clear_refs", () => {
+  /** The pagemap entry of addr read through a fresh open of /proc/self/pagemap. */
+  function pagemap_entry(addr: bigint): bigint {
+    const fd = sys("openat", AT_FDCWD, str("/proc/self/pagemap", 3), O_RDONLY);
+    expect(fd).toBeGreaterThanOrEqual(0n);
+    expect(sys("pread64", fd, mem + 2048n, 8, (addr / PG) * 8n)).toBe(8n);
+    sys("close", fd);
+    return new DataView(k.machine.readUser(t.mm, mem + 2048n, 8)!.buffer).getBigUint64(0, true);
+  }
+
+  it("shows the PFN to root only, the flags to everyone", () => {
+    const a = mmap_anon(1n);
+    k.machine.writeUser(t.mm, a, new Uint8Array([1]));
+    const root = pagemap_entry(a);
+    expect(root >> 55n).toBe(0x102n); // present (63) and exclusively mapped (56)
+    expect(root & ((1n << 55n) - 1n)).toBeGreaterThan(0x80000n);
+    t.uid = 1000;
+    expect(pagemap_entry(a)).toBe(0x102n << 55n);
+  });
+
+  it("reads 0 bytes once the mm it was opened on is gone", () => {
+    const fd = sys("openat", AT_FDCWD, str("/proc/self/pagemap", 3), O_RDONLY);
+    const g = spawnTiny(k, new Uint8Array(8), { data: new Uint8Array(4096) });
+    const old = t.mm;
+    t.mm = g.task.mm; // as exec leaves it: the task now has another mm
+    expect(sys("pread64", fd, mem, 8, 0)).toBe(0n);
+    t.mm = old;
+    expect(sys("pread64", fd, mem, 8, 0)).toBe(8n);
+  });
+
+  it("stops at TASK_SIZE", () => {
+    const fd = sys("openat", AT_FDCWD, str("/proc/self/pagemap", 3), O_RDONLY);
+    const last = (BigInt(TASK_SIZE) / PG - 1n) * 8n;
+    expect(sys("pread64", fd, mem, 16, last)).toBe(8n);
+    expect(sys("pread64", fd, mem, 16, last + 8n)).toBe(0n);
+    expect(sys("pread64", fd, mem, 16, 1n << 60n)).toBe(0n);
+  });
+
+  it("clear_refs takes 12 bytes at most and Linux's kstrtoint", () => {
+    expect(write_file("/proc/self/clear_refs", "5")).toBe(1);
+    expect(write_file("/proc/self/clear_refs", "\t2\n")).toBe(3);
+    expect(write_file("/proc/self/clear_refs", "2147483648")).toBe(-ERANGE);
+    expect(write_file("/proc/self/clear_refs", "-0")).toBe(-EINVAL);
+    expect(write_file("/proc/self/clear_refs", "++1")).toBe(-EINVAL);
+    expect(write_file("/proc/self/clear_refs", "3" + " ".repeat(20))).toBe(12);
   });
 });

@@ -3,6 +3,8 @@
 // fs/proc/task_mmu.c and fs/proc/meminfo.c (Linux 6.18) format them. The numbers come from
 // the core: mm_vma_dump and mm_smaps_dump walk the vmas and their page tables, mm_task_mem
 // counts resident pages by kind, mem_census_dump classifies every frame (assembly/mm/task_mmu.ts).
+// /proc/<pid>/pagemap (binary, 8 bytes a page) and clear_refs (write-only) are here too; the
+// core's mm_pagemap and mm_clear_refs do their page-table work (mm/task_mmu.ts).
 // Names follow Linux: [heap] over the brk area, [stack] over the initial stack, [vdso] for the
 // page holding the sigreturn trampoline (where Linux maps its vDSO), [anon:name] and
 // [anon_shmem:name] for vmas named by prctl(PR_SET_VMA_ANON_NAME); file vmas show their path.
@@ -10,6 +12,8 @@
 import type { Kernel } from "./kernel";
 import type { Task } from "./task";
 import { MAJOR, MINOR } from "./fs/vfs_types";
+import { EINVAL, ERANGE, ESRCH } from "./errno";
+import { TASK_SIZE } from "./exec_stack";
 
 const VM_READ = 0x1n, VM_WRITE = 0x2n, VM_EXEC = 0x4n, VM_SHARED = 0x8n, VM_MAYSHARE = 0x80n,
   VM_GROWSDOWN = 0x100n, VM_LOCKED = 0x2000n, VM_ACCOUNT = 0x100000n;
@@ -359,4 +363,79 @@ export function proc_meminfo(k: Kernel): string {
   for (const name of ["VmallocUsed", "VmallocChunk", "Percpu", "AnonHugePages", "ShmemHugePages",
     "ShmemPmdMapped", "FileHugePages", "FilePmdMapped", "Balloon"]) s += kb(name, 0n);
   return s;
+}
+
+/** PM_ENTRY_BYTES: one pagemap entry per page. */
+const PM_ENTRY_BYTES = 8;
+/** Bits 0-54 of an entry: the page frame number. */
+const PM_PFRAME_MASK = (1n << 55n) - 1n;
+const TASK_SIZE_N = BigInt(TASK_SIZE);
+
+/** /proc/<pid>/pagemap's read (fs/proc/task_mmu.c pagemap_read): count bytes of entries from
+ *  the entry at pos. Position and count must both be multiples of 8 (EINVAL, checked before a
+ *  zero count returns 0). The range stops at TASK_SIZE: a position at or past it reads 0
+ *  bytes. mm is the address space the file was opened on, 0 once it is gone (exit, exec:
+ *  mmget_not_zero fails and the read returns 0). Bits 0-54 (the PFN) are cleared unless
+ *  show_pfn (the opener had CAP_SYS_ADMIN). */
+export function proc_pagemap_read(k: Kernel, mm: number, pos: bigint, count: number, show_pfn: boolean): Uint8Array | number {
+  if (!mm) return new Uint8Array(0);
+  if (pos % BigInt(PM_ENTRY_BYTES) !== 0n || count % PM_ENTRY_BYTES !== 0) return -EINVAL;
+  if (count === 0) return new Uint8Array(0);
+  const svpfn = pos / BigInt(PM_ENTRY_BYTES);
+  let start = TASK_SIZE_N;
+  let end = TASK_SIZE_N;
+  if (svpfn <= (1n << 52n) - 1n) {
+    start = svpfn * PAGE_SIZE;
+    const e = start + BigInt(count / PM_ENTRY_BYTES) * PAGE_SIZE;
+    if (e < TASK_SIZE_N) end = e;
+  }
+  if (start > TASK_SIZE_N) start = end;
+  if (start >= end) return new Uint8Array(0);
+  const nr = Number((end - start) / PAGE_SIZE);
+  const out = new Uint8Array(nr * PM_ENTRY_BYTES);
+  const chunk = k.machine.bounceSize / PM_ENTRY_BYTES;
+  for (let done = 0; done < nr; done += chunk) {
+    const n = Math.min(chunk, nr - done);
+    k.machine.core.mm_pagemap(mm, start + BigInt(done) * PAGE_SIZE, n);
+    out.set(new Uint8Array(k.machine.bytes().buffer, k.machine.bounce, n * PM_ENTRY_BYTES), done * PM_ENTRY_BYTES);
+  }
+  if (!show_pfn) {
+    const dv = new DataView(out.buffer);
+    for (let i = 0; i < nr; i++) dv.setBigUint64(i * 8, dv.getBigUint64(i * 8, true) & ~PM_PFRAME_MASK, true);
+  }
+  return out;
+}
+
+/** PROC_NUMBUF: clear_refs reads at most PROC_NUMBUF - 1 bytes of a write. */
+const PROC_NUMBUF = 13;
+
+/** kstrtoint(s, 10): an optional sign, decimal digits, one optional "\n"; the value, or
+ *  -EINVAL for anything else and -ERANGE outside an int. */
+function kstrtoint(s: string): { value: number } | { err: number } {
+  const m = /^(-|\+?)([0-9]+)\n?$/.exec(s);
+  if (!m) return { err: -EINVAL };
+  const v = m[1] === "-" ? -BigInt(m[2]) : BigInt(m[2]);
+  if (v > 0x7fffffffn || v < -0x80000000n) return { err: -ERANGE };
+  return { value: Number(v) };
+}
+
+/** /proc/<pid>/clear_refs's write (clear_refs_write): the first PROC_NUMBUF - 1 bytes, up to
+ *  a NUL, stripped of surrounding blanks, must be an int from 1 (CLEAR_REFS_ALL) to 5
+ *  (CLEAR_REFS_MM_HIWATER_RSS); returns the bytes it read or -errno. The work is the core's
+ *  (mm/task_mmu.ts clear_refs). "4" is accepted and does nothing: this configuration has
+ *  CONFIG_MEM_SOFT_DIRTY unset, as the Linux it follows. */
+export function proc_clear_refs_write(k: Kernel, t: Task, data: Uint8Array): number {
+  const count = Math.min(data.length, PROC_NUMBUF - 1);
+  let bytes = data.subarray(0, count);
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) bytes = bytes.subarray(0, nul);
+  const text = new TextDecoder("latin1").decode(bytes).replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, "");
+  const r = kstrtoint(text);
+  if ("err" in r) return r.err;
+  const type = r.value;
+  if (type < 1 || type > 5) return -EINVAL;
+  if (t.reaped) return -ESRCH; // get_proc_task: the pid is gone
+  // A zombie has no mm any more (get_task_mm is NULL): nothing to do, the write succeeds.
+  if (t.state.kind === "running" && t.mm) k.machine.core.mm_clear_refs(t.mm, type);
+  return count;
 }

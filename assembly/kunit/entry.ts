@@ -16,3 +16,4 @@ import "../mm/tests/alloc_fail_kunit";
 import "../mm/tests/anon_name_kunit";
 import "../mm/tests/kunit_resource_kunit";
 import "../mm/tests/gup_cow_kunit";
+import "../mm/tests/task_mmu_kunit";

@@ -1,6 +1,7 @@
 // mm/fork.ts — dup_mmap: the address space of a fork()ed child, copy-on-write.
 // Follows Linux kernel/fork.c dup_mmap() and mm/memory.c copy_page_range() (6.18): every vma
-// is copied except VM_DONTCOPY ones; present anonymous pages become shared and read-only in
+// is copied except VM_DONTCOPY ones; the PTEs only of vmas with an anon_vma (vma_needs_copy:
+// shared and read-only file pages are faulted in again by the child); present anonymous pages become shared and read-only in
 // both mms and lose PageAnonExclusive (the first write in either copies or reuses them,
 // mm/memory.c do_wp_page), except pinned exclusive pages, which the child gets a copy of at
 // once (copy_present_page); VM_WIPEONFORK vmas are copied empty. The parent's TLB loses its write entries.
@@ -77,6 +78,14 @@ function copy_page_range(dst: MmStruct, src: MmStruct, vma: VmArea): i32 {
   return 0;
 }
 
+/** vma_needs_copy (mm/memory.c): only a vma with an anon_vma may hold pages a fault could not
+ *  bring back (private anonymous or COW copies); the PTEs of any other vma (shared memory,
+ *  file pages only read) are left for the child to fault in again. No VM_PFNMAP or uffd-wp
+ *  vmas exist here. */
+function vma_needs_copy(src: VmArea): bool {
+  return src.anon_vma != 0;
+}
+
 /** dup_mmap: a new mm that is a copy-on-write duplicate of oldmm.
  *  Returns the new mm, or null on -ENOMEM (everything it had allocated is released). */
 export function dup_mmap(oldmm: MmStruct): MmStruct | null {
@@ -112,6 +121,7 @@ export function dup_mmap(oldmm: MmStruct): MmStruct | null {
     prev = n;
     mm.total_vm += (src.vm_end - src.vm_start) >> 12;
     if (src.vm_flags & VM_WIPEONFORK) continue;
+    if (!vma_needs_copy(src)) continue;
     if (copy_page_range(mm, oldmm, src) != 0) {
       exit_mmap(mm);
       return null;

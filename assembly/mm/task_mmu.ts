@@ -1,5 +1,5 @@
-// mm/task_mmu.ts — the page-table walks behind /proc/<pid>/smaps, smaps_rollup, status and
-// statm, and the page census behind /proc/meminfo.
+// mm/task_mmu.ts — the page-table walks behind /proc/<pid>/smaps, smaps_rollup, status,
+// statm, pagemap and clear_refs, and the page census behind /proc/meminfo.
 // Owns nothing: it reads page tables and struct pages and writes counters into records the
 // kernel formats (kernel/mm_proc.ts). Follows Linux fs/proc/task_mmu.c (6.18):
 // smap_gather_stats → smaps_pte_entry → smaps_account → smaps_page_accumulate, with Pss kept
@@ -12,8 +12,9 @@
 // no PG_dirty yet, so only the PTE's dirty bit makes a page dirty.
 
 import { PAGE_SIZE, VM_LOCKED } from "../include/mman";
-import { MmStruct, VmArea } from "./mm_types";
-import { vma_first, vma_next } from "./vma";
+import { MmStruct, VmArea, get_mm_rss } from "./mm_types";
+import { vma_first, vma_next, find_vma } from "./vma";
+import { flush_tlb_range } from "../arch/um/tlb";
 import {
   pte_offset_map, pte_present, pte_pfn, pmd_addr_end, _PAGE_PRESENT, _PAGE_SPECIAL,
   _PAGE_ACCESSED, _PAGE_DIRTY, PTRS_PER_PTE,
@@ -202,4 +203,112 @@ export function mem_census(out: usize): void {
   store<u64>(out, cache, 24);
   store<u64>(out, tables, 32);
   store<u64>(out, other, 40);
+}
+
+// /proc/<pid>/pagemap: one u64 per virtual page (fs/proc/task_mmu.c pagemap_read,
+// pagemap_pte_hole, pte_to_pagemap_entry). This machine's configuration (the spec's:
+// CONFIG_MEM_SOFT_DIRTY not set) has no soft-dirty tracking, so bit 55 is always 0, as Linux
+// reports it there. No swap, no uffd-wp PTE bit, no guard-region markers here: bits 57, 58
+// and 62 are never set, and a non-present PTE reads as 0 like a hole.
+export const PM_PFRAME_MASK: u64 = (<u64>1 << 55) - 1;
+export const PM_SOFT_DIRTY: u64 = <u64>1 << 55;
+export const PM_MMAP_EXCLUSIVE: u64 = <u64>1 << 56;
+export const PM_UFFD_WP: u64 = <u64>1 << 57;
+export const PM_GUARD_REGION: u64 = <u64>1 << 58;
+export const PM_FILE: u64 = <u64>1 << 61;
+export const PM_SWAP: u64 = <u64>1 << 62;
+export const PM_PRESENT: u64 = <u64>1 << 63;
+/** The PFN pagemap shows for frame 0: RAM starts at 0x8000_0000 on the RISC-V virt board
+ *  Linux runs on, so page frame numbers there start at 0x80000 (and the zero page, our frame
+ *  0, has a non-zero PFN as on Linux). */
+export const PAGEMAP_PFN_BASE: u64 = 0x80000;
+
+/** pte_to_pagemap_entry for a present or empty PTE. A special entry (the zero page) has no
+ *  page (vm_normal_page() returns NULL): present with its PFN but neither PM_FILE nor
+ *  PM_MMAP_EXCLUSIVE. A normal page is PM_FILE unless anonymous (shmem counts as file) and
+ *  PM_MMAP_EXCLUSIVE when mapped exactly once (folio_precise_page_mapcount() == 1). */
+function pte_to_pagemap_entry(pte: u64): u64 {
+  if (!pte_present(pte)) return 0;
+  const pfn = pte_pfn(pte);
+  let pme = PM_PRESENT | ((<u64>pfn + PAGEMAP_PFN_BASE) & PM_PFRAME_MASK);
+  if (pte & _PAGE_SPECIAL) return pme;
+  if (!(page_flags(pfn) & PG_anon)) pme |= PM_FILE;
+  if (page_mapcount(pfn) == 1) pme |= PM_MMAP_EXCLUSIVE;
+  return pme;
+}
+
+/** The pagemap entries of nr_pages pages from the page-aligned addr into out (8 bytes each).
+ *  Holes and pages of a vma with no PTE read 0 (pagemap_pte_hole). The caller clamps the
+ *  range to TASK_SIZE. */
+export function pagemap_read_entries(mm: MmStruct, addr: u64, nr_pages: u32, out: usize): void {
+  const end = addr + (<u64>nr_pages << 12);
+  let vma = find_vma(mm, addr);
+  while (addr < end) {
+    // pagemap_pte_hole: below the next vma (or past the last one) every entry is 0.
+    let hole_end = vma == null ? end : changetype<VmArea>(vma).vm_start;
+    if (hole_end > end) hole_end = end;
+    for (; addr < hole_end; addr += PAGE_SIZE, out += 8) store<u64>(out, 0);
+    if (vma == null || addr >= end) break;
+    const v = changetype<VmArea>(vma);
+    const vend = v.vm_end < end ? v.vm_end : end;
+    while (addr < vend) {
+      let next = pmd_addr_end(addr);
+      if (next > vend) next = vend;
+      let ptep = pte_offset_map(mm.pgd, addr);
+      for (; addr < next; addr += PAGE_SIZE, out += 8) {
+        store<u64>(out, ptep != 0 ? pte_to_pagemap_entry(load<u64>(ptep)) : 0);
+        if (ptep != 0) ptep += 8;
+      }
+    }
+    vma = vma_next(v);
+  }
+}
+
+// /proc/<pid>/clear_refs (fs/proc/task_mmu.c clear_refs_write): enum clear_refs_types.
+export const CLEAR_REFS_ALL: u32 = 1;
+export const CLEAR_REFS_ANON: u32 = 2;
+export const CLEAR_REFS_MAPPED: u32 = 3;
+export const CLEAR_REFS_SOFT_DIRTY: u32 = 4;
+export const CLEAR_REFS_MM_HIWATER_RSS: u32 = 5;
+
+/** clear_refs_test_walk: which vmas a type visits. Anonymous means no vm_file, so a
+ *  MAP_SHARED|MAP_ANONYMOUS (shmem) vma belongs to "3", not "2". */
+function clear_refs_test_walk(vma: VmArea, type: u32): bool {
+  if (type == CLEAR_REFS_ANON && vma.vm_file != 0) return false;
+  if (type == CLEAR_REFS_MAPPED && vma.vm_file == 0) return false;
+  return true;
+}
+
+/** clear_refs_write for a type the kernel checked (1..5). 5 resets the peak RSS to the current
+ *  RSS (reset_mm_hiwater_rss). 4 clears soft-dirty bits, which this configuration does not
+ *  have (CONFIG_MEM_SOFT_DIRTY not set: clear_soft_dirty() is empty), so it changes nothing.
+ *  1, 2 and 3 clear the accessed bit of every normal page the type selects
+ *  (clear_refs_pte_range; the zero page is skipped) and flush those translations from the TLB,
+ *  so the next access walks the page table and sets the bit again (what smaps' Referenced
+ *  reads). */
+export function clear_refs(mm: MmStruct, type: u32): void {
+  if (type == CLEAR_REFS_MM_HIWATER_RSS) {
+    mm.hiwater_rss = get_mm_rss(mm);
+    return;
+  }
+  if (type == CLEAR_REFS_SOFT_DIRTY) return;
+  for (let v = vma_first(mm); v != null; v = vma_next(changetype<VmArea>(v))) {
+    const vma = changetype<VmArea>(v);
+    if (!clear_refs_test_walk(vma, type)) continue;
+    let addr = vma.vm_start;
+    while (addr < vma.vm_end) {
+      let next = pmd_addr_end(addr);
+      if (next > vma.vm_end) next = vma.vm_end;
+      let ptep = pte_offset_map(mm.pgd, addr);
+      if (ptep != 0) {
+        for (let a = addr; a < next; a += PAGE_SIZE, ptep += 8) {
+          const pte = load<u64>(ptep);
+          if (!pte_present(pte) || (pte & _PAGE_SPECIAL)) continue;
+          store<u64>(ptep, pte & ~_PAGE_ACCESSED);
+        }
+      }
+      addr = next;
+    }
+    flush_tlb_range(changetype<usize>(mm), vma.vm_start, vma.vm_end);
+  }
 }

@@ -36,6 +36,11 @@ export interface ProcHooks {
   smaps?: (task: Task) => string;
   smaps_rollup?: (task: Task) => string;
   statm?: (task: Task) => string;
+  /** /proc/<pid>/pagemap's read: count bytes of entries from pos of the address space mm
+   *  (0: gone), or -errno. */
+  pagemap_read?: (mm: number, pos: bigint, count: number, show_pfn: boolean) => Uint8Array | number;
+  /** /proc/<pid>/clear_refs's write: the bytes taken or -errno. */
+  clear_refs_write?: (task: Task, data: Uint8Array) => number;
 }
 
 type Content = () => string | Uint8Array;
@@ -55,6 +60,8 @@ export interface ProcEntry {
   children?: () => ProcEntry[];
   uid?: number;
   gid?: number;
+  /** Files with their own operations (binary, position-addressed or write-only files). */
+  fops?: FileOps;
 }
 
 const enc = new TextEncoder();
@@ -112,6 +119,7 @@ export function table_fill_super(vfs: Vfs, type: FileSystemType, magic: number, 
       }
       fop = empty_fops;
     }
+    if (ent.fops) fop = ent.fops;
     const inode = new Inode(sb, ino_of(key), ent.mode, ops, fop);
     inode.i_nlink = ent.children ? 2 : 1;
     inode.i_uid = ent.uid ?? 0;
@@ -218,6 +226,7 @@ function proc_pid_entries(vfs: Vfs, h: ProcHooks, t: Task, with_task_dir: boolea
   const own = (e: ProcEntry): ProcEntry => ({ ...e, uid: t.uid, gid: t.gid });
   const root = (): Path | number => t.fs?.root ?? -ENOENT;
   const ents: ProcEntry[] = [
+    { name: "clear_refs", mode: S_IFREG | 0o200, fops: proc_clear_refs_operations(h, t) },
     file("cmdline", () => mm_strings(h, t, 0)),
     file("comm", () => t.comm + "\n", 0o644),
     link("cwd", () => t.fs?.pwd ?? -ENOENT, () => (t.fs ? proc_path_text(vfs, t, t.fs.pwd) : -ENOENT)),
@@ -227,6 +236,7 @@ function proc_pid_entries(vfs: Vfs, h: ProcHooks, t: Task, with_task_dir: boolea
       () => { const f = t.files.get(fd); return f ? (f.path ?? -ENOENT) : -ENOENT; },
       () => { const f = t.files.get(fd); return f ? proc_fd_text(vfs, t, f) : -ENOENT; })), 0o500),
     file("maps", () => (h.maps ? h.maps(t) : "")),
+    { name: "pagemap", mode: S_IFREG | 0o400, fops: proc_pagemap_operations(h, t) },
     file("smaps", () => (h.smaps ? h.smaps(t) : "")),
     file("smaps_rollup", () => (h.smaps_rollup ? h.smaps_rollup(t) : "")),
     file("statm", () => (h.statm ? h.statm(t) : "0 0 0 0 0 0 0\n")),
@@ -241,6 +251,46 @@ function proc_pid_entries(vfs: Vfs, h: ProcHooks, t: Task, with_task_dir: boolea
   }
   ents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return ents.map(own);
+}
+
+/** pagemap's file_operations: the address space is taken at open (proc_mem_open) and read at
+ *  the file position, 8 bytes per page (kernel/mm_proc.ts proc_pagemap_read). Seeking is
+ *  mem_lseek's: SEEK_SET and SEEK_CUR only. */
+function proc_pagemap_operations(h: ProcHooks, t: Task): FileOps {
+  return {
+    open(_inode: Inode, file: File) {
+      // PFNs only for an opener with CAP_SYS_ADMIN (file_ns_capable at read: the opener's
+      // credentials); here that is root.
+      file.private_data = { mm: t.mm, show_pfn: (h.kernel.current?.uid ?? 0) === 0 };
+      return 0;
+    },
+    read(file: File, max: number, ppos) {
+      if (ppos.pos < 0n) return -EINVAL; // rw_verify_area
+      const { mm, show_pfn } = file.private_data as { mm: number; show_pfn: boolean };
+      // The mm is gone once the task exited or exec'd (mmget_not_zero fails): 0 bytes.
+      const live = t.state.kind === "running" && t.mm === mm ? mm : 0;
+      const r = h.pagemap_read ? h.pagemap_read(live, ppos.pos, max, show_pfn) : new Uint8Array(0);
+      if (typeof r !== "number") ppos.pos += BigInt(r.length);
+      return r;
+    },
+    llseek(file: File, offset: bigint, whence: number) {
+      if (whence === SEEK_SET) file.pos = offset;
+      else if (whence === SEEK_CUR) file.pos += offset;
+      else return BigInt(-EINVAL);
+      return file.pos;
+    },
+    getattr: (file: File) => ({ ...inode_getattr(file.inode!), size: 0n, blksize: 1024 }),
+  };
+}
+
+/** clear_refs's file_operations: write only (a read is EINVAL: no .read). */
+function proc_clear_refs_operations(h: ProcHooks, t: Task): FileOps {
+  return {
+    read: () => -EINVAL,
+    write: (_file: File, data: Uint8Array) => (h.clear_refs_write ? h.clear_refs_write(t, data) : -EINVAL),
+    llseek: (file: File) => file.pos, // noop_llseek
+    getattr: (file: File) => ({ ...inode_getattr(file.inode!), size: 0n, blksize: 1024 }),
+  };
 }
 
 function proc_path_text(vfs: Vfs, t: Task, p: Path): string {
