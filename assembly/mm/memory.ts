@@ -7,7 +7,7 @@
 // DIVERGES: no THP, faults map 4 KiB pages; no fault-around.
 
 import { ENOMEM } from "../include/errno";
-import { PAGE_SIZE, PAGE_MASK, PAGE_SHIFT, VM_READ, VM_WRITE, VM_EXEC, VM_SHARED } from "../include/mman";
+import { PAGE_SIZE, PAGE_MASK, PAGE_SHIFT, VM_READ, VM_WRITE, VM_EXEC, VM_SHARED, VM_UFFD_WP } from "../include/mman";
 import {
   alloc_page, alloc_zeroed_page, pfn_to_host, put_page, get_page, page_ref, page_flags, page_set_flags,
   page_mapcount, page_set_mapcount, PG_anon, PG_swapbacked, PG_dirty, ZERO_PFN,
@@ -15,7 +15,7 @@ import {
 import { AddressSpace, filemap_grab_folio } from "./filemap";
 import {
   _PAGE_PRESENT, _PAGE_READ, _PAGE_WRITE, _PAGE_EXEC, _PAGE_USER, _PAGE_ACCESSED, _PAGE_DIRTY,
-  _PAGE_SPECIAL, pte_alloc_map, pte_offset_map, pte_present, pte_pfn, pfn_pte, pmd_addr_end,
+  _PAGE_SPECIAL, _PAGE_UFFD_WP, pte_alloc_map, pte_offset_map, pte_present, pte_pfn, pfn_pte, pmd_addr_end,
 } from "./pgtable";
 import { VmArea, MmStruct, update_hiwater_rss } from "./mm_types";
 import { anon_vma_prepare } from "./rmap";
@@ -25,6 +25,10 @@ import { decode_cache_invalidate_pfn } from "../arch/um/decode_cache";
 export const VM_FAULT_OOM: u32 = 0x000001;
 export const VM_FAULT_SIGBUS: u32 = 0x000002;
 export const VM_FAULT_SIGSEGV: u32 = 0x000040;
+/** A write to a uffd-wp page of a VM_UFFD_WP vma: not resolved here. The caller hands it to
+ *  the vma's userfaultfd (Linux calls handle_userfault() from do_wp_page; our kernel is above
+ *  the core, so the fault travels up as this result and arch/um/fault.ts's stop code). */
+export const VM_FAULT_UFFD_WP: u32 = 0x100000;
 
 export const FAULT_FLAG_WRITE: u32 = 1 << 0;
 export const FAULT_FLAG_INSTRUCTION: u32 = 1 << 8;
@@ -67,9 +71,10 @@ function do_anonymous_page(mm: MmStruct, vma: VmArea, ptep: usize, flags: u32): 
   return 0;
 }
 
-/** wp_page_reuse: the faulting page is exclusively ours; make the PTE writable in place. */
+/** wp_page_reuse: the faulting page is exclusively ours; make the PTE writable in place (a
+ *  stale uffd-wp bit of an unregistered vma goes with the protection). */
 function wp_page_reuse(ptep: usize, pte: u64): u32 {
-  store<u64>(ptep, pte | _PAGE_WRITE | _PAGE_ACCESSED | _PAGE_DIRTY);
+  store<u64>(ptep, (pte & ~_PAGE_UFFD_WP) | _PAGE_WRITE | _PAGE_ACCESSED | _PAGE_DIRTY);
   return 0;
 }
 
@@ -152,6 +157,8 @@ export function handle_mm_fault(mm: MmStruct, vma: VmArea, addr: u64, flags: u32
     return vma.vm_file != 0 ? do_fault(mm, vma, ptep, addr, flags) : do_anonymous_page(mm, vma, ptep, flags);
   }
   if ((flags & FAULT_FLAG_WRITE) && !(pte & _PAGE_WRITE)) {
+    // userfaultfd_pte_wp: the monitor decides when this page may be written.
+    if ((pte & _PAGE_UFFD_WP) && (vma.vm_flags & VM_UFFD_WP)) return VM_FAULT_UFFD_WP;
     return do_wp_page(mm, vma, ptep, pte, addr);
   }
   // Present with enough permission: another path filled it already (a spurious fault).
