@@ -186,10 +186,12 @@ static void wp_faults(void)
 	/* Reads of protected pages do not fault. */
 	check("read page 2", base[2 * PG]);
 	pthread_create(&t, NULL, monitor, (void *)(intptr_t)3);
-	base[0 * PG + 8] = 20;
-	base[2 * PG + 16] = 22;
-	base[3 * PG + 100] = 23;
-	base[2 * PG + 17] = 24; /* unprotected already: no fault */
+	/* volatile: the compiler must keep the stores, and their order, as written. */
+	volatile char *b = base;
+	b[0 * PG + 8] = 20;
+	b[2 * PG + 16] = 22;
+	b[3 * PG + 100] = 23;
+	b[2 * PG + 17] = 24; /* unprotected already: no fault */
 	pthread_join(t, NULL);
 	check("faults", faults_seen);
 	check("page 0", base[8]);
@@ -219,7 +221,7 @@ static void close_wakes(void)
 	pthread_t t;
 	check("protect page 1", wp(uffd, PG, PG, UFFDIO_WRITEPROTECT_MODE_WP));
 	pthread_create(&t, NULL, closer, NULL);
-	base[PG + 4] = 42; /* the fault ends when the uffd closes */
+	((volatile char *)base)[PG + 4] = 42; /* the fault ends when the uffd closes */
 	pthread_join(t, NULL);
 	check("page 1 after close", base[PG + 4]);
 }
@@ -232,7 +234,7 @@ static void fork_drops(void)
 	check("protect for fork", wp(fd, 0, 4 * PG, UFFDIO_WRITEPROTECT_MODE_WP));
 	pid_t pid = fork();
 	if (pid == 0) {
-		base[PG] = 77; /* the child's vma is not registered: no fault */
+		((volatile char *)base)[PG] = 77; /* the child's vma is not registered: no fault */
 		printf("child wrote %d\n", base[PG]);
 		_exit(0);
 	}
