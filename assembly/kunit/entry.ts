@@ -15,3 +15,4 @@ import "../mm/tests/anon_vma_kunit";
 import "../mm/tests/alloc_fail_kunit";
 import "../mm/tests/anon_name_kunit";
 import "../mm/tests/kunit_resource_kunit";
+import "../mm/tests/userfaultfd_kunit";
