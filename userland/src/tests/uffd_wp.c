@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <signal.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -207,8 +209,12 @@ static void wp_faults(void)
 static void *closer(void *arg)
 {
 	(void)arg;
-	struct pollfd p = { .fd = uffd, .events = POLLIN };
-	poll(&p, 1, -1);
+	int ep = epoll_create1(0);
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 7 }, got;
+	epoll_ctl(ep, EPOLL_CTL_ADD, uffd, &ev);
+	check("closer epoll_wait", epoll_wait(ep, &got, 1, -1));
+	printf("closer: events=%x data=%llu\n", got.events, (unsigned long long)got.data.u64);
+	close(ep);
 	struct uffd_msg m;
 	check("closer read", read(uffd, &m, sizeof(m)) == sizeof(m));
 	printf("closer: off=%#lx, closing\n", (unsigned long)(m.arg.pagefault.address - (uintptr_t)base));
@@ -224,6 +230,64 @@ static void close_wakes(void)
 	((volatile char *)base)[PG + 4] = 42; /* the fault ends when the uffd closes */
 	pthread_join(t, NULL);
 	check("page 1 after close", base[PG + 4]);
+}
+
+static pthread_t main_thread;
+static volatile int handled;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	handled++;
+}
+
+/* A signal interrupts the sleep of a faulting thread: the handler runs, then the write faults
+ * again and the monitor sees a second message for the same page. */
+static void *interrupter(void *arg)
+{
+	(void)arg;
+	struct uffd_msg m;
+	struct pollfd p = { .fd = uffd, .events = POLLIN };
+	poll(&p, 1, -1);
+	check("interrupter read 1", read(uffd, &m, sizeof(m)) == sizeof(m));
+	pthread_kill(main_thread, SIGUSR1);
+	poll(&p, 1, -1);
+	check("interrupter read 2", read(uffd, &m, sizeof(m)) == sizeof(m));
+	printf("interrupter: off=%#lx handled=%d\n", (unsigned long)(m.arg.pagefault.address - (uintptr_t)base), handled);
+	wp(uffd, 2 * PG, PG, 0);
+	return NULL;
+}
+
+static void signal_interrupts(void)
+{
+	pthread_t t;
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	sigaction(SIGUSR1, &sa, NULL);
+	main_thread = pthread_self();
+	check("protect page 2", wp(uffd, 2 * PG, PG, UFFDIO_WRITEPROTECT_MODE_WP));
+	pthread_create(&t, NULL, interrupter, NULL);
+	((volatile char *)base)[2 * PG + 1] = 5;
+	pthread_join(t, NULL);
+	check("handled", handled);
+	check("page 2 written", base[2 * PG + 1]);
+}
+
+/* With UFFD_USER_MODE_ONLY a fault of the kernel's own access is not handed to the monitor:
+ * read() into a write-protected buffer fails with EFAULT. */
+static void user_mode_only(void)
+{
+	int fd = uffd_open(UFFD_USER_MODE_ONLY);
+	int p[2];
+	api(fd, UFFD_FEATURE_PAGEFAULT_FLAG_WP);
+	check("register user-mode-only", reg(fd, 0, PG, UFFDIO_REGISTER_MODE_WP, NULL));
+	check("protect user-mode-only", wp(fd, 0, PG, UFFDIO_WRITEPROTECT_MODE_WP));
+	pipe(p);
+	check("pipe write", write(p[1], "abcd", 4));
+	check("read into protected page", read(p[0], base + 64, 4));
+	check("page 0 unchanged", base[64]);
+	close(p[0]);
+	close(p[1]);
+	close(fd);
 }
 
 static void fork_drops(void)
@@ -255,7 +319,9 @@ int main(void)
 	munmap(base + 32 * PG, 32 * PG);
 	errnos();
 	wp_faults();
+	signal_interrupts();
 	close_wakes();
+	user_mode_only();
 	fork_drops();
 	printf("done\n");
 	return 0;
