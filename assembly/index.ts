@@ -15,7 +15,7 @@ import { do_mprotect } from "./mm/mprotect";
 import { dup_mmap } from "./mm/fork";
 import {
   userfaultfd_register_range, userfaultfd_unregister_range, userfaultfd_release_all, mwriteprotect_range,
-  uffd_ctx_at,
+  uffd_ctx_at, mfill_atomic_check, mfill_atomic_pte,
 } from "./mm/userfaultfd";
 import { do_madvise } from "./mm/madvise";
 import { do_mremap } from "./mm/mremap";
@@ -297,4 +297,12 @@ export function uffd_writeprotect(mm: u32, start: u64, len: u64, enable: i32): i
 /** The userfaultfd ctx of the vma containing addr, 0 when none. */
 export function uffd_ctx_of(mm: u32, addr: u64): u32 {
   return uffd_ctx_at(changetype<MmStruct>(<usize>mm), addr);
+}
+/** UFFDIO_COPY / UFFDIO_ZEROPAGE: the range checks for [dst, dst + len). 0 or -errno. */
+export function uffd_mfill_check(mm: u32, dst: u64, len: u64, wp: i32): i32 {
+  return mfill_atomic_check(changetype<MmStruct>(<usize>mm), dst, len, wp != 0);
+}
+/** Fill the page at dst with the bounce buffer's first page (copy) or the zero page. */
+export function uffd_mfill_page(mm: u32, dst: u64, zeropage: i32, wp: i32): i32 {
+  return mfill_atomic_pte(changetype<MmStruct>(<usize>mm), dst, zeropage != 0 ? 0 : bounce, wp != 0);
 }

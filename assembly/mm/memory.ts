@@ -7,7 +7,7 @@
 // DIVERGES: no THP, faults map 4 KiB pages; no fault-around.
 
 import { ENOMEM } from "../include/errno";
-import { PAGE_SIZE, PAGE_MASK, PAGE_SHIFT, VM_READ, VM_WRITE, VM_EXEC, VM_SHARED, VM_UFFD_WP } from "../include/mman";
+import { PAGE_SIZE, PAGE_MASK, PAGE_SHIFT, VM_READ, VM_WRITE, VM_EXEC, VM_SHARED, VM_UFFD_WP, VM_UFFD_MISSING } from "../include/mman";
 import {
   alloc_page, alloc_zeroed_page, pfn_to_host, put_page, get_page, page_ref, page_flags, page_set_flags,
   page_mapcount, page_set_mapcount, PG_anon, PG_swapbacked, PG_dirty, ZERO_PFN,
@@ -29,6 +29,9 @@ export const VM_FAULT_SIGSEGV: u32 = 0x000040;
  *  the vma's userfaultfd (Linux calls handle_userfault() from do_wp_page; our kernel is above
  *  the core, so the fault travels up as this result and arch/um/fault.ts's stop code). */
 export const VM_FAULT_UFFD_WP: u32 = 0x100000;
+/** A fault on a missing page of a VM_UFFD_MISSING vma: the monitor fills it (UFFDIO_COPY or
+ *  UFFDIO_ZEROPAGE). Travels up like VM_FAULT_UFFD_WP. */
+export const VM_FAULT_UFFD_MISSING: u32 = 0x200000;
 
 export const FAULT_FLAG_WRITE: u32 = 1 << 0;
 export const FAULT_FLAG_INSTRUCTION: u32 = 1 << 8;
@@ -55,6 +58,8 @@ export function mm_counter_add(mm: MmStruct, pfn: u32, delta: i32): void {
 /** do_anonymous_page: first touch of an anonymous page. Reads map the shared zero page;
  *  writes get a zeroed private page mapped writable. */
 function do_anonymous_page(mm: MmStruct, vma: VmArea, ptep: usize, flags: u32): u32 {
+  // userfaultfd_missing: reads too, as Linux asks before mapping the zero page.
+  if (vma.vm_flags & VM_UFFD_MISSING) return VM_FAULT_UFFD_MISSING;
   const prot = vm_get_page_prot(vma.vm_flags);
   if (!(flags & FAULT_FLAG_WRITE)) {
     store<u64>(ptep, pfn_pte(ZERO_PFN, (prot & ~_PAGE_WRITE) | _PAGE_SPECIAL | _PAGE_ACCESSED));

@@ -8,19 +8,28 @@
 // context and one without has none; vmas of different contexts never merge (vma_merge.ts).
 // Follows Linux fs/userfaultfd.c (userfaultfd_register, _unregister, _release_all,
 // userfaultfd_clear_vma) and mm/userfaultfd.c (mwriteprotect_range, uffd_wp_range) of 6.18.
+// Missing mode: a fault on an empty PTE of a VM_UFFD_MISSING vma goes to the monitor
+// (mm/memory.ts do_anonymous_page), which fills it with mfill_atomic_pte (UFFDIO_COPY,
+// UFFDIO_ZEROPAGE).
 // DIVERGES: only anonymous vmas can be registered (no shmem or hugetlb support: EINVAL as for
 // a file mapping); no pte markers, so write-protecting an unpopulated page does nothing, as
 // Linux without UFFD_FEATURE_WP_UNPOPULATED.
 
-import { EINVAL, EPERM, EBUSY, ENOENT } from "../include/errno";
+import { EINVAL, EPERM, EBUSY, ENOENT, EEXIST, ENOMEM } from "../include/errno";
 import { PAGE_SIZE, VM_WRITE, VM_SHARED, VM_MAYWRITE, VM_SPECIAL, VM_UFFD_WP, __VM_UFFD_FLAGS } from "../include/mman";
 import { MmStruct, VmArea } from "./mm_types";
 import { find_vma, vma_next, validate_mm } from "./vma";
 import { vma_modify_flags_uffd, vma_modify_err } from "./vma_modify";
 import {
-  pte_offset_map, pte_present, pte_pfn, pmd_addr_end, _PAGE_WRITE, _PAGE_SPECIAL, _PAGE_UFFD_WP,
+  pte_offset_map, pte_alloc_map, pte_present, pte_pfn, pfn_pte, pmd_addr_end, _PAGE_WRITE, _PAGE_SPECIAL,
+  _PAGE_UFFD_WP, _PAGE_ACCESSED, _PAGE_DIRTY,
 } from "./pgtable";
-import { page_flags, page_ref, PG_anon, ZERO_PFN } from "./page_alloc";
+import {
+  page_flags, page_set_flags, page_ref, page_set_mapcount, alloc_page, pfn_to_host, PG_anon, ZERO_PFN,
+} from "./page_alloc";
+import { vm_get_page_prot } from "./memory";
+import { anon_vma_prepare } from "./rmap";
+import { DEBUG_VM } from "./debug_vm";
 import { flush_tlb_range } from "../arch/um/tlb";
 
 /** vma_can_userfault: whether vma may be registered. DIVERGES: anonymous private memory only. */
@@ -205,4 +214,47 @@ export function uffd_ctx_in_use(mm: MmStruct, ctx: u32): bool {
     if (changetype<VmArea>(v).vm_userfaultfd_ctx == ctx) return true;
   }
   return false;
+}
+
+/** The checks of mfill_atomic() before any page is filled: [dst, dst + len) must lie in one
+ *  registered vma, and a write-protected fill needs VM_UFFD_WP.
+ *  Returns: 0, -ENOENT (no registered vma holds the whole range), -EINVAL (wp without
+ *  VM_UFFD_WP). Matches mm/userfaultfd.c mfill_atomic(). */
+export function mfill_atomic_check(mm: MmStruct, dst: u64, len: u64, wp: bool): i32 {
+  const vma = find_vma(mm, dst);
+  if (vma == null || vma.vm_start > dst || dst + len > vma.vm_end) return -ENOENT;
+  if (vma.vm_userfaultfd_ctx == 0 || !vma_can_userfault(vma)) return -ENOENT;
+  if (wp && !(vma.vm_flags & VM_UFFD_WP)) return -EINVAL;
+  return 0;
+}
+
+/** mfill_atomic_pte: fill the missing page at dst (mfill_atomic_check passed for it) with a
+ *  copy of the page at src_host (UFFDIO_COPY) or, when src_host is 0, with the zero page
+ *  (UFFDIO_ZEROPAGE). wp maps the copy uffd-wp and read-only (UFFDIO_COPY_MODE_WP).
+ *  Returns: 0, -EEXIST when a page is mapped there already, -ENOMEM.
+ *  Matches mm/userfaultfd.c mfill_atomic_pte_copy() and mfill_atomic_pte_zeropage(). */
+export function mfill_atomic_pte(mm: MmStruct, dst: u64, src_host: usize, wp: bool): i32 {
+  const vma = changetype<VmArea>(find_vma(mm, dst));
+  if (DEBUG_VM) assert(changetype<usize>(vma) != 0 && vma.vm_start <= dst, "mfill outside a vma");
+  const ptep = pte_alloc_map(mm.pgd, dst);
+  if (ptep == 0) return -ENOMEM;
+  if (load<u64>(ptep) != 0) return -EEXIST;
+  const prot = vm_get_page_prot(vma.vm_flags);
+  if (src_host == 0) {
+    store<u64>(ptep, pfn_pte(ZERO_PFN, (prot & ~_PAGE_WRITE) | _PAGE_SPECIAL));
+    return 0;
+  }
+  if (anon_vma_prepare(vma) != 0) return -ENOMEM;
+  const pfn = alloc_page();
+  if (pfn == 0) return -ENOMEM;
+  memory.copy(pfn_to_host(pfn), src_host, <usize>PAGE_SIZE);
+  page_set_flags(pfn, page_flags(pfn) | PG_anon);
+  page_set_mapcount(pfn, 1);
+  mm.rss_anon++;
+  let bits = prot | _PAGE_ACCESSED | _PAGE_DIRTY;
+  if (wp) bits |= _PAGE_UFFD_WP;
+  else if (vma.vm_flags & VM_WRITE) bits |= _PAGE_WRITE;
+  store<u64>(ptep, pfn_pte(pfn, bits));
+  flush_tlb_range(changetype<usize>(mm), dst, dst + PAGE_SIZE);
+  return 0;
 }

@@ -9,10 +9,10 @@
 // their sleeping threads. The vma flags and PTE bits are the core's.
 // A message stays queued while its thread sleeps: read() hands each out once (it then moves
 // to Linux's fault_wqh), and any wake-up of the thread takes it away, read or not.
-// DIVERGES: only UFFDIO_API, REGISTER, UNREGISTER, WAKE and WRITEPROTECT; no UFFDIO_COPY,
-// ZEROPAGE, MOVE, CONTINUE or POISON, so REGISTER reports only WAKE and WRITEPROTECT in
-// ioctls, and MISSING-mode registration is accepted but its faults are not intercepted (the
-// core resolves them as usual). No non-cooperative events (fork, remap, remove, unmap).
+// Missing mode likewise: a fault on an empty page of a VM_UFFD_MISSING vma stops with
+// FAULT_CODE_UFFD_MISSING(_WRITE); UFFDIO_COPY or UFFDIO_ZEROPAGE fill the page and wake.
+// DIVERGES: no UFFDIO_MOVE, CONTINUE or POISON, so REGISTER reports only WAKE, COPY, ZEROPAGE
+// and WRITEPROTECT in ioctls. No non-cooperative events (fork, remap, remove, unmap).
 // Faults of the kernel's own user-memory accesses (copy_to_user) are not handed to the
 // monitor: they fail with EFAULT, as Linux does for a UFFD_USER_MODE_ONLY context. The
 // context keeps its mm's address space alive (Linux keeps only the mm_struct, mmgrab).
@@ -45,7 +45,8 @@ export const UFFDIO_WRITEPROTECT_MODE_WP = 1n;
 export const UFFDIO_WRITEPROTECT_MODE_DONTWAKE = 2n;
 
 // The ioctl numbers: _IOC(dir, 0xAA, nr, size) of include/uapi/linux/userfaultfd.h.
-const _UFFDIO_REGISTER = 0x00, _UFFDIO_UNREGISTER = 0x01, _UFFDIO_WAKE = 0x02, _UFFDIO_WRITEPROTECT = 0x06;
+const _UFFDIO_REGISTER = 0x00, _UFFDIO_UNREGISTER = 0x01, _UFFDIO_WAKE = 0x02, _UFFDIO_COPY = 0x03;
+const _UFFDIO_ZEROPAGE = 0x04, _UFFDIO_WRITEPROTECT = 0x06;
 const _UFFDIO_API = 0x3f;
 function _IOC(dir: number, nr: number, size: number): number {
   return ((dir << 30) | (size << 16) | (0xaa << 8) | nr) >>> 0;
@@ -56,10 +57,16 @@ export const UFFDIO_REGISTER = _IOC(IOC_RW, _UFFDIO_REGISTER, 32);
 export const UFFDIO_UNREGISTER = _IOC(IOC_READ, _UFFDIO_UNREGISTER, 16);
 export const UFFDIO_WAKE = _IOC(IOC_READ, _UFFDIO_WAKE, 16);
 export const UFFDIO_WRITEPROTECT = _IOC(IOC_RW, _UFFDIO_WRITEPROTECT, 24);
+export const UFFDIO_COPY = _IOC(IOC_RW, _UFFDIO_COPY, 40);
+export const UFFDIO_ZEROPAGE = _IOC(IOC_RW, _UFFDIO_ZEROPAGE, 32);
+export const UFFDIO_COPY_MODE_DONTWAKE = 1n;
+export const UFFDIO_COPY_MODE_WP = 2n;
+export const UFFDIO_ZEROPAGE_MODE_DONTWAKE = 1n;
 /** UFFD_API_IOCTLS: what UFFDIO_API reports. */
 const UFFD_API_IOCTLS = (1n << BigInt(_UFFDIO_REGISTER)) | (1n << BigInt(_UFFDIO_UNREGISTER)) | (1n << BigInt(_UFFDIO_API));
 /** The range ioctls offered after REGISTER (see DIVERGES above). */
-const UFFD_RANGE_IOCTLS = (1n << BigInt(_UFFDIO_WAKE)) | (1n << BigInt(_UFFDIO_WRITEPROTECT));
+const UFFD_RANGE_IOCTLS = (1n << BigInt(_UFFDIO_WAKE)) | (1n << BigInt(_UFFDIO_COPY)) |
+  (1n << BigInt(_UFFDIO_ZEROPAGE)) | (1n << BigInt(_UFFDIO_WRITEPROTECT));
 
 const UFFD_MSG_SIZE = 32;
 // assembly/include/mman.ts VM_UFFD_MISSING / VM_UFFD_WP.
@@ -67,6 +74,9 @@ const VM_UFFD_MISSING = 0x200n;
 const VM_UFFD_WP = 0x1000n;
 /** The stop code of a write-protect fault (assembly/arch/um/fault.ts FAULT_CODE_UFFD_WP). */
 export const FAULT_CODE_UFFD_WP = 0x554657;
+/** ... and of a missing page, read or written (FAULT_CODE_UFFD_MISSING(_WRITE)). */
+export const FAULT_CODE_UFFD_MISSING = 0x55464d;
+export const FAULT_CODE_UFFD_MISSING_WRITE = 0x55464e;
 const PAGE_SIZE = 4096n;
 const TASK_SIZE = 0x40_0000_0000n;
 const MMAP_MIN_ADDR = 65536n;
@@ -79,6 +89,8 @@ interface UffdWaiter {
   msg: Uint8Array;
   /** read() handed the message out already (Linux moved it to fault_wqh). */
   read: boolean;
+  /** A missing-page fault (unregistering wakes these; write-protect ones wait on). */
+  missing: boolean;
 }
 
 export class UserfaultfdCtx {
@@ -92,9 +104,10 @@ export class UserfaultfdCtx {
   constructor(readonly k: Kernel, readonly id: number, readonly mm: number, readonly flags: number) {}
 
   /** Wake the sleeping threads whose fault lies in [start, start + len) (wake_userfault). */
-  wake_range(start: bigint, len: bigint): void {
+  wake_range(start: bigint, len: bigint, only_missing = false): void {
     const end = start + len;
     for (const w of this.waiters.slice()) {
+      if (only_missing && !w.missing) continue;
       const page = w.address & ~(PAGE_SIZE - 1n);
       if (page + PAGE_SIZE > start && page < end) this.k.wake_task(w.task);
     }
@@ -125,10 +138,11 @@ function registry(k: Kernel): { next_id: number; by_id: Map<number, UserfaultfdC
   return r;
 }
 
-/** handle_userfault for a write-protect fault of task at addr: queue the message and sleep.
+/** handle_userfault for a fault of task at addr (code: which kind, the stop's FAULT_CODE_UFFD_*):
+ *  queue the message and sleep.
  *  With a signal pending the thread does not sleep: the signal is delivered first and the
  *  instruction faults again after it (Linux's VM_FAULT_RETRY with fault_signal_pending). */
-export function handle_userfault(k: Kernel, task: Task, addr: bigint): void {
+export function handle_userfault(k: Kernel, task: Task, addr: bigint, code: number): void {
   const id = Number(k.machine.core.uffd_ctx_of(task.mm, addr));
   const ctx = registry(k).by_id.get(id);
   if (!ctx || ctx.released) throw new Error(`handle_userfault: no userfaultfd context ${id} at ${addr.toString(16)}`);
@@ -137,10 +151,13 @@ export function handle_userfault(k: Kernel, task: Task, addr: bigint): void {
   const msg = new Uint8Array(UFFD_MSG_SIZE);
   const dv = new DataView(msg.buffer);
   msg[0] = UFFD_EVENT_PAGEFAULT;
-  dv.setBigUint64(8, UFFD_PAGEFAULT_FLAG_WRITE | UFFD_PAGEFAULT_FLAG_WP, true);
+  const missing = code !== FAULT_CODE_UFFD_WP;
+  let flags = UFFD_PAGEFAULT_FLAG_WRITE | UFFD_PAGEFAULT_FLAG_WP;
+  if (missing) flags = code === FAULT_CODE_UFFD_MISSING_WRITE ? UFFD_PAGEFAULT_FLAG_WRITE : 0n;
+  dv.setBigUint64(8, flags, true);
   dv.setBigUint64(16, address, true);
   if (ctx.features & UFFD_FEATURE_THREAD_ID) dv.setUint32(24, task.pid, true);
-  const waiter: UffdWaiter = { task, address, msg, read: false };
+  const waiter: UffdWaiter = { task, address, msg, read: false, missing };
   ctx.waiters.push(waiter);
   // User-mode faults sleep interruptibly (FAULT_FLAG_INTERRUPTIBLE); the pc stays on the
   // faulting instruction, which runs again once the thread is woken.
@@ -203,6 +220,7 @@ function userfaultfd_register(ctx: UserfaultfdCtx, arg: bigint, io: IoctlAccess)
   const err = validate_range(start, len);
   if (err) return err;
   // Minor faults need shmem or hugetlb: no anonymous vma can take them (vma_can_userfault).
+  // DIVERGES: EINVAL before looking at the vmas (Linux finds the same answer there).
   if (mode & UFFDIO_REGISTER_MODE_MINOR) return -EINVAL;
   const r = ctx.k.machine.core.uffd_register(ctx.mm, start, start + len, ctx.id, vm_flags) as number;
   if (r) return r;
@@ -218,7 +236,76 @@ function userfaultfd_unregister(ctx: UserfaultfdCtx, arg: bigint, io: IoctlAcces
   const [start, len] = u64s(b, 2);
   const err = validate_range(start, len);
   if (err) return err;
-  return ctx.k.machine.core.uffd_unregister(ctx.mm, start, start + len) as number;
+  const r = ctx.k.machine.core.uffd_unregister(ctx.mm, start, start + len) as number;
+  // Missing-page faults of the range would wait forever: they resolve normally now.
+  // DIVERGES: Linux wakes them on the context each vma had; here only on this one.
+  if (r === 0) ctx.wake_range(start, len, true);
+  return r;
+}
+
+/** validate_unaligned_range: as validate_range, without the alignment of start. */
+function validate_unaligned_range(start: bigint, len: bigint): number {
+  return validate_range(start & ~(PAGE_SIZE - 1n), len);
+}
+
+/** mfill_atomic for UFFDIO_COPY (src: the caller's memory) and UFFDIO_ZEROPAGE (src null):
+ *  page by page, stopping at the first failure. Returns the bytes filled, or -errno when the
+ *  first page failed. */
+function mfill_atomic(ctx: UserfaultfdCtx, dst: bigint, src: bigint | null, len: bigint, wp: boolean,
+                      io: IoctlAccess): number {
+  const m = ctx.k.machine;
+  const err = m.core.uffd_mfill_check(ctx.mm, dst, len, wp ? 1 : 0) as number;
+  if (err) return err;
+  let done = 0n;
+  for (; done < len; done += PAGE_SIZE) {
+    let r: number;
+    if (src !== null) {
+      const page = io.read(src + done, Number(PAGE_SIZE));
+      if (!page) r = -EFAULT;
+      else {
+        m.bytes().set(page, m.bounce);
+        r = m.core.uffd_mfill_page(ctx.mm, dst + done, 0, wp ? 1 : 0) as number;
+      }
+    } else r = m.core.uffd_mfill_page(ctx.mm, dst + done, 1, 0) as number;
+    if (r) return done > 0n ? Number(done) : r;
+  }
+  return Number(done);
+}
+
+/** The common end of COPY and ZEROPAGE: report the count (or -errno) at out, wake the filled
+ *  range unless told not to, and say -EAGAIN for a partial fill. */
+function mfill_finish(ctx: UserfaultfdCtx, ret: number, dst: bigint, len: bigint, dontwake: boolean,
+                      out: bigint, io: IoctlAccess): number {
+  if (!io.write(out, le64(BigInt(ret)))) return -EFAULT;
+  if (ret < 0) return ret;
+  if (!dontwake) ctx.wake_range(dst, BigInt(ret));
+  return BigInt(ret) === len ? 0 : -EAGAIN;
+}
+
+function userfaultfd_copy(ctx: UserfaultfdCtx, arg: bigint, io: IoctlAccess): number {
+  const b = io.read(arg, 32);
+  if (!b) return -EFAULT;
+  const [dst, src, len, mode] = u64s(b, 4);
+  let err = validate_unaligned_range(src, len);
+  if (err) return err;
+  err = validate_range(dst, len);
+  if (err) return err;
+  if (mode & ~(UFFDIO_COPY_MODE_DONTWAKE | UFFDIO_COPY_MODE_WP)) return -EINVAL;
+  if (ctx.released) return -ESRCH;
+  const ret = mfill_atomic(ctx, dst, src, len, (mode & UFFDIO_COPY_MODE_WP) !== 0n, io);
+  return mfill_finish(ctx, ret, dst, len, (mode & UFFDIO_COPY_MODE_DONTWAKE) !== 0n, arg + 32n, io);
+}
+
+function userfaultfd_zeropage(ctx: UserfaultfdCtx, arg: bigint, io: IoctlAccess): number {
+  const b = io.read(arg, 24);
+  if (!b) return -EFAULT;
+  const [start, len, mode] = u64s(b, 3);
+  const err = validate_range(start, len);
+  if (err) return err;
+  if (mode & ~UFFDIO_ZEROPAGE_MODE_DONTWAKE) return -EINVAL;
+  if (ctx.released) return -ESRCH;
+  const ret = mfill_atomic(ctx, start, null, len, false, io);
+  return mfill_finish(ctx, ret, start, len, (mode & UFFDIO_ZEROPAGE_MODE_DONTWAKE) !== 0n, arg + 24n, io);
 }
 
 function userfaultfd_wake(ctx: UserfaultfdCtx, arg: bigint, io: IoctlAccess): number {
@@ -283,6 +370,8 @@ export const userfaultfd_fops: FileOps = {
       case UFFDIO_UNREGISTER: return userfaultfd_unregister(ctx, arg, io);
       case UFFDIO_WAKE: return userfaultfd_wake(ctx, arg, io);
       case UFFDIO_WRITEPROTECT: return userfaultfd_writeprotect(ctx, arg, io);
+      case UFFDIO_COPY: return userfaultfd_copy(ctx, arg, io);
+      case UFFDIO_ZEROPAGE: return userfaultfd_zeropage(ctx, arg, io);
     }
     return -EINVAL;
   },

@@ -10,6 +10,7 @@ import { find_vma } from "../../mm/vma";
 import { expand_downwards } from "../../mm/mmap";
 import {
   handle_mm_fault, FAULT_FLAG_WRITE, FAULT_FLAG_INSTRUCTION, VM_FAULT_OOM, VM_FAULT_SIGBUS, VM_FAULT_UFFD_WP,
+  VM_FAULT_UFFD_MISSING,
 } from "../../mm/memory";
 import { SIGSEGV, SIGBUS, SIGKILL, SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR } from "./regs";
 
@@ -23,6 +24,9 @@ export const FAULT_CODE_OOM: u32 = 0x4f4f4d; // "OOM"
  *  (no signal: the kernel queues a message and puts the thread to sleep until the monitor
  *  wakes it, then the instruction runs again; kernel/fs/userfaultfd.ts handle_userfault). */
 export const FAULT_CODE_UFFD_WP: u32 = 0x554657; // "UFW"
+/** The same for a missing page of a VM_UFFD_MISSING vma, by a read or (next code) a write. */
+export const FAULT_CODE_UFFD_MISSING: u32 = 0x55464d; // "UFM"
+export const FAULT_CODE_UFFD_MISSING_WRITE: u32 = 0x55464e;
 
 export let fault_signo: u32 = 0;
 export let fault_code: u32 = 0;
@@ -59,6 +63,9 @@ export function do_page_fault(mm: MmStruct, addr: u64, access: u32): bool {
   // pagefault_out_of_memory: the kernel's OOM killer picks a victim; the fault is retried.
   if (r & VM_FAULT_OOM) return fault_fail(SIGKILL, FAULT_CODE_OOM);
   if (r & VM_FAULT_UFFD_WP) return fault_fail(SIGKILL, FAULT_CODE_UFFD_WP);
+  if (r & VM_FAULT_UFFD_MISSING) {
+    return fault_fail(SIGKILL, access == ACC_WRITE ? FAULT_CODE_UFFD_MISSING_WRITE : FAULT_CODE_UFFD_MISSING);
+  }
   if (r & VM_FAULT_SIGBUS) return fault_fail(SIGBUS, BUS_ADRERR);
   return fault_fail(SIGSEGV, SEGV_ACCERR);
 }

@@ -22,9 +22,10 @@
 #include <unistd.h>
 
 #define PG 4096UL
-/* The range ioctls this test uses; the others Linux offers (COPY, ZEROPAGE, MOVE, POISON) are
- * left out of the comparison: umwasm does not offer them yet. */
-#define WP_IOCTLS ((1ULL << _UFFDIO_WAKE) | (1ULL << _UFFDIO_WRITEPROTECT))
+/* The range ioctls this test uses; the others Linux offers (MOVE, POISON) are left out of the
+ * comparison: umwasm does not offer them yet. */
+#define WP_IOCTLS ((1ULL << _UFFDIO_WAKE) | (1ULL << _UFFDIO_WRITEPROTECT) | (1ULL << _UFFDIO_COPY) | \
+		   (1ULL << _UFFDIO_ZEROPAGE))
 
 static void check(const char *what, long r)
 {
@@ -58,9 +59,11 @@ static long reg(int fd, unsigned long off, unsigned long len, uint64_t mode, uin
 	return ret;
 }
 
+static char *mbase;
+
 static long unreg(int fd, unsigned long off, unsigned long len)
 {
-	struct uffdio_range r = { (uintptr_t)base + off, len };
+	struct uffdio_range r = { (uintptr_t)(mbase ? mbase : base) + off, len };
 	return ioctl(fd, UFFDIO_UNREGISTER, &r);
 }
 
@@ -111,9 +114,9 @@ static void errnos(void)
 	check("register over a hole", reg(fd, 6 * PG, 4 * PG, UFFDIO_REGISTER_MODE_WP, NULL));
 	check("register high", reg(fd, 0, (1UL << 47), UFFDIO_REGISTER_MODE_WP, NULL));
 	check("register wp", reg(fd, 0, 2 * PG, UFFDIO_REGISTER_MODE_WP, &io));
-	printf("  ioctls wake|writeprotect=%llx\n", (unsigned long long)(io & WP_IOCTLS));
+	printf("  ioctls wake|copy|zeropage|writeprotect=%llx\n", (unsigned long long)(io & WP_IOCTLS));
 	check("register missing|wp", reg(fd, 2 * PG, PG, UFFDIO_REGISTER_MODE_WP | UFFDIO_REGISTER_MODE_MISSING, &io));
-	printf("  ioctls wake|writeprotect=%llx\n", (unsigned long long)(io & WP_IOCTLS));
+	printf("  ioctls wake|copy|zeropage|writeprotect=%llx\n", (unsigned long long)(io & WP_IOCTLS));
 	{
 		int other = uffd_open(0);
 		api(other, 0);
@@ -290,6 +293,100 @@ static void user_mode_only(void)
 	close(fd);
 }
 
+/* Missing mode: the first touch of each page goes to the monitor, which fills it. */
+static char src_page[4096] __attribute__((aligned(4096)));
+
+static long copy(int fd, unsigned long off, const void *src, unsigned long len, uint64_t mode, int64_t *out)
+{
+	struct uffdio_copy c = { .dst = (uintptr_t)mbase + off, .src = (uintptr_t)src, .len = len, .mode = mode };
+	long r = ioctl(fd, UFFDIO_COPY, &c);
+	if (out)
+		*out = c.copy;
+	return r;
+}
+
+static long zeropage(int fd, unsigned long off, unsigned long len, uint64_t mode, int64_t *out)
+{
+	struct uffdio_zeropage z = { .range = { (uintptr_t)mbase + off, len }, .mode = mode };
+	long r = ioctl(fd, UFFDIO_ZEROPAGE, &z);
+	if (out)
+		*out = z.zeropage;
+	return r;
+}
+
+/* The filler's log, printed by the main thread once it has joined: what the filler does after
+ * waking the main thread would otherwise race with the main thread's own lines. */
+static char fill_log[1024];
+static int fill_len;
+#define LOG(...) (fill_len += snprintf(fill_log + fill_len, sizeof(fill_log) - fill_len, __VA_ARGS__))
+
+static void *filler(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 3; i++) {
+		struct pollfd p = { .fd = uffd, .events = POLLIN };
+		poll(&p, 1, -1);
+		struct uffd_msg m;
+		if (read(uffd, &m, sizeof(m)) != sizeof(m))
+			return NULL;
+		unsigned long off = (unsigned long)(m.arg.pagefault.address - (uintptr_t)mbase);
+		LOG("filler: event=%x flags=%llx off=%#lx\n", m.event, (unsigned long long)m.arg.pagefault.flags, off);
+		int64_t n = 0;
+		long r, w = 0;
+		if (i == 0) {
+			r = zeropage(uffd, off, PG, 0, &n);
+		} else if (i == 1) {
+			memset(src_page, 'x', PG);
+			r = copy(uffd, off, src_page, PG, 0, &n);
+		} else {
+			memset(src_page, 'y', PG);
+			r = copy(uffd, off, src_page, PG, UFFDIO_COPY_MODE_DONTWAKE, &n);
+			struct uffdio_range rg = { (uintptr_t)mbase + off, PG };
+			w = ioctl(uffd, UFFDIO_WAKE, &rg);
+		}
+		LOG("filler: ret=%ld filled=%lld wake=%ld\n", r, (long long)n, w);
+	}
+	return NULL;
+}
+
+static void missing_mode(void)
+{
+	pthread_t t;
+	int64_t n = 0;
+	mbase = mmap(NULL, 8 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uffd = uffd_open(O_CLOEXEC);
+	api(uffd, 0);
+	{
+		struct uffdio_register r = { .range = { (uintptr_t)mbase, 4 * PG }, .mode = UFFDIO_REGISTER_MODE_MISSING };
+		check("register missing", ioctl(uffd, UFFDIO_REGISTER, &r));
+		printf("  ioctls wake|copy|zeropage|writeprotect=%llx\n", (unsigned long long)(r.ioctls & WP_IOCTLS));
+	}
+	check("copy unaligned dst", copy(uffd, 1, src_page, PG, 0, NULL));
+	check("copy len 0", copy(uffd, 0, src_page, 0, 0, NULL));
+	check("copy bad mode", copy(uffd, 0, src_page, PG, 4, NULL));
+	check("copy wp on missing-only", copy(uffd, 3 * PG, src_page, PG, UFFDIO_COPY_MODE_WP, &n));
+	printf("  copy=%lld\n", (long long)n);
+	check("copy unregistered", copy(uffd, 5 * PG, src_page, PG, 0, &n));
+	printf("  copy=%lld\n", (long long)n);
+	check("copy across the end", copy(uffd, 3 * PG, src_page, 2 * PG, 0, &n));
+	check("zeropage bad mode", zeropage(uffd, 0, PG, 2, NULL));
+	pthread_create(&t, NULL, filler, NULL);
+	volatile char *b = mbase;
+	check("read page 0", b[0]);
+	b[PG + 3] = 'z';
+	check("page 1", b[PG + 3] + b[PG + 4]);
+	check("read page 2", b[2 * PG + 9]);
+	pthread_join(t, NULL);
+	fputs(fill_log, stdout);
+	check("copy onto present", copy(uffd, PG, src_page, PG, 0, &n));
+	printf("  copy=%lld\n", (long long)n);
+	check("copy page 3 dontwake", copy(uffd, 3 * PG, src_page, PG, UFFDIO_COPY_MODE_DONTWAKE, &n));
+	check("page 3", b[3 * PG]);
+	check("unregister missing", unreg(uffd, 0, 4 * PG) == 0 ? 0 : -1);
+	close(uffd);
+	munmap(mbase, 8 * PG);
+}
+
 static void fork_drops(void)
 {
 	int fd = uffd_open(0);
@@ -322,6 +419,7 @@ int main(void)
 	signal_interrupts();
 	close_wakes();
 	user_mode_only();
+	missing_mode();
 	fork_drops();
 	printf("done\n");
 	return 0;
