@@ -7,17 +7,20 @@
 import {
   KUnit, KUnitSuite, KUNIT_CASE, kunit_test_suite, KUNIT_EXPECT_EQ, KUNIT_ASSERT_EQ, KUNIT_EXPECT_TRUE, KUNIT_ASSERT_TRUE,
 } from "../../kunit/test";
-import { EINVAL, EBUSY, ENOENT } from "../../include/errno";
+import { EINVAL, EBUSY, ENOENT, EEXIST } from "../../include/errno";
 import {
   PROT_READ, PROT_WRITE, MAP_PRIVATE, MAP_ANONYMOUS, MAP_FIXED, VM_UFFD_WP, VM_UFFD_MISSING, __VM_UFFD_FLAGS,
 } from "../../include/mman";
 import { MmStruct, VmArea } from "../mm_types";
 import { do_mmap, exit_mmap } from "../mmap";
-import { handle_mm_fault, FAULT_FLAG_WRITE, VM_FAULT_UFFD_WP } from "../memory";
+import { handle_mm_fault, FAULT_FLAG_WRITE, VM_FAULT_UFFD_WP, VM_FAULT_UFFD_MISSING } from "../memory";
+import { do_mremap, MREMAP_MAYMOVE, MREMAP_FIXED } from "../mremap";
+import { alloc_zeroed_page, put_page, pfn_to_host, ZERO_PFN } from "../page_alloc";
 import { dup_mmap } from "../fork";
-import { pte_offset_map, _PAGE_UFFD_WP, _PAGE_WRITE, _PAGE_PRESENT } from "../pgtable";
+import { pte_offset_map, pte_pfn, _PAGE_UFFD_WP, _PAGE_WRITE, _PAGE_PRESENT } from "../pgtable";
 import {
   userfaultfd_register_range, userfaultfd_unregister_range, userfaultfd_release_all, mwriteprotect_range,
+  mfill_atomic_check, mfill_atomic_pte,
 } from "../userfaultfd";
 import { mm_for_test, teardown, vma_at } from "./mm_kunit_util";
 
@@ -169,7 +172,67 @@ function uffd_fork_drops_registration(test: KUnit): void {
   teardown(test, mm);
 }
 
+//   page     0 1 2 3 . 5      missing mode on 0..3; 5 unregistered
+//   fault    every first touch, read or write, is VM_FAULT_UFFD_MISSING
+//   fill     0: zero page  1: copy  2: copy, uffd-wp   then 1 again: -EEXIST
+function uffd_missing_mfill(test: KUnit): void {
+  const mm = mm_for_test();
+  map(mm, 0, 4);
+  map(mm, 5, 1);
+  KUNIT_ASSERT_EQ(test, userfaultfd_register_range(mm, pg(0), pg(4), 1, VM_UFFD_MISSING), 0);
+  KUNIT_EXPECT_EQ(test, handle_mm_fault(mm, V(mm, 0), pg(0), 0), VM_FAULT_UFFD_MISSING);
+  KUNIT_EXPECT_EQ(test, write_fault(mm, 1), VM_FAULT_UFFD_MISSING);
+  KUNIT_EXPECT_EQ(test, pte(mm, 1), 0);
+  KUNIT_EXPECT_EQ(test, mfill_atomic_check(mm, pg(5), 1 << 12, false), -ENOENT);
+  KUNIT_EXPECT_EQ(test, mfill_atomic_check(mm, pg(3), 2 << 12, false), -ENOENT);
+  KUNIT_EXPECT_EQ(test, mfill_atomic_check(mm, pg(0), 1 << 12, true), -EINVAL);
+  KUNIT_EXPECT_EQ(test, mfill_atomic_check(mm, pg(0), 4 << 12, false), 0);
+  KUNIT_EXPECT_EQ(test, mfill_atomic_pte(mm, pg(0), 0, false), 0);
+  KUNIT_EXPECT_EQ(test, pte_pfn(pte(mm, 0)), ZERO_PFN);
+  KUNIT_EXPECT_EQ(test, pte(mm, 0) & _PAGE_WRITE, 0);
+  const src = alloc_zeroed_page();
+  KUNIT_ASSERT_TRUE(test, src != 0);
+  store<u8>(pfn_to_host(src) + 7, 0x5a);
+  KUNIT_EXPECT_EQ(test, mfill_atomic_pte(mm, pg(1), pfn_to_host(src), false), 0);
+  KUNIT_EXPECT_EQ(test, load<u8>(pfn_to_host(pte_pfn(pte(mm, 1))) + 7), 0x5a);
+  KUNIT_EXPECT_TRUE(test, (pte(mm, 1) & _PAGE_WRITE) != 0);
+  KUNIT_EXPECT_EQ(test, write_fault(mm, 1), 0);
+  KUNIT_EXPECT_EQ(test, mfill_atomic_pte(mm, pg(1), pfn_to_host(src), false), -EEXIST);
+  // A write-protected copy needs VM_UFFD_WP as well.
+  KUNIT_ASSERT_EQ(test, userfaultfd_register_range(mm, pg(2), pg(3), 1, VM_UFFD_MISSING | VM_UFFD_WP), 0);
+  KUNIT_EXPECT_EQ(test, mfill_atomic_check(mm, pg(2), 1 << 12, true), 0);
+  KUNIT_EXPECT_EQ(test, mfill_atomic_pte(mm, pg(2), pfn_to_host(src), true), 0);
+  KUNIT_EXPECT_EQ(test, pte(mm, 2) & (_PAGE_UFFD_WP | _PAGE_WRITE), _PAGE_UFFD_WP);
+  KUNIT_EXPECT_EQ(test, write_fault(mm, 2), VM_FAULT_UFFD_WP);
+  put_page(src);
+  // Unregistered, the last page faults in as usual.
+  KUNIT_EXPECT_EQ(test, userfaultfd_unregister_range(mm, pg(0), pg(4)), 0);
+  KUNIT_EXPECT_EQ(test, write_fault(mm, 3), 0);
+  teardown(test, mm);
+}
+
+// mremap without UFFD_FEATURE_EVENT_REMAP: the moved vma is unregistered, its PTEs lose the
+// uffd-wp bit; what stays behind keeps both.
+function uffd_mremap_drops_registration(test: KUnit): void {
+  const mm = mm_for_test();
+  map(mm, 0, 2);
+  KUNIT_ASSERT_EQ(test, write_fault(mm, 0), 0);
+  KUNIT_ASSERT_EQ(test, write_fault(mm, 1), 0);
+  KUNIT_ASSERT_EQ(test, userfaultfd_register_range(mm, pg(0), pg(2), 1, VM_UFFD_WP), 0);
+  KUNIT_ASSERT_EQ(test, mwriteprotect_range(mm, pg(0), 2 << 12, true), 0);
+  KUNIT_ASSERT_EQ(test, do_mremap(mm, pg(1), 1 << 12, 1 << 12, MREMAP_MAYMOVE | MREMAP_FIXED, pg(8)), pg(8));
+  KUNIT_EXPECT_EQ(test, V(mm, 8).vm_userfaultfd_ctx, 0);
+  KUNIT_EXPECT_EQ(test, V(mm, 8).vm_flags & __VM_UFFD_FLAGS, 0);
+  KUNIT_EXPECT_EQ(test, pte(mm, 8) & _PAGE_UFFD_WP, 0);
+  KUNIT_EXPECT_EQ(test, write_fault(mm, 8), 0);
+  KUNIT_EXPECT_EQ(test, V(mm, 0).vm_userfaultfd_ctx, 1);
+  KUNIT_EXPECT_EQ(test, write_fault(mm, 0), VM_FAULT_UFFD_WP);
+  teardown(test, mm);
+}
+
 kunit_test_suite(new KUnitSuite("userfaultfd", [
+  KUNIT_CASE(uffd_missing_mfill),
+  KUNIT_CASE(uffd_mremap_drops_registration),
   KUNIT_CASE(uffd_register_merge_split),
   KUNIT_CASE(uffd_register_holes_release),
   KUNIT_CASE(uffd_writeprotect_bits),

@@ -405,6 +405,14 @@ static void fork_drops(void)
 	check("unprotect for fork", wp(fd, 0, 4 * PG, 0));
 	base[PG] = 78;
 	check("parent page 1", base[PG]);
+	/* mremap without UFFD_FEATURE_EVENT_REMAP: the moved page is neither registered nor
+	 * protected any more. */
+	check("protect for mremap", wp(fd, 2 * PG, PG, UFFDIO_WRITEPROTECT_MODE_WP));
+	char *moved = mremap(base + 2 * PG, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, base + 40 * PG);
+	check("mremap", moved == base + 40 * PG ? 0 : -1);
+	((volatile char *)moved)[1] = 9;
+	check("moved page written", moved[1]);
+	check("writeprotect moved", wp(fd, 40 * PG, PG, UFFDIO_WRITEPROTECT_MODE_WP));
 	close(fd);
 }
 
