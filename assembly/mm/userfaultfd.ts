@@ -125,15 +125,17 @@ export function userfaultfd_unregister_range(mm: MmStruct, start: u64, end: u64)
 }
 
 /** userfaultfd_release_all: the context is gone (its file closed): every vma registered with
- *  it is unregistered. A failed split leaves that vma registered with a dead context; its
- *  faults then resolve normally (the kernel finds no context). Matches
- *  fs/userfaultfd.c userfaultfd_release_all() (which gives up the merge on OOM instead). */
+ *  it is unregistered. Whole vmas change, so nothing is split and nothing can fail (merges
+ *  allocate nothing here). Matches fs/userfaultfd.c userfaultfd_release_all(). */
 export function userfaultfd_release_all(mm: MmStruct, ctx: u32): void {
   let v = find_vma(mm, 0);
   while (v != null) {
     const vma = changetype<VmArea>(v);
     const end = vma.vm_end;
-    if (vma.vm_userfaultfd_ctx == ctx) userfaultfd_clear_vma(mm, vma, vma.vm_start, end);
+    if (vma.vm_userfaultfd_ctx == ctx) {
+      const m = userfaultfd_clear_vma(mm, vma, vma.vm_start, end);
+      assert(m != null, "unregistering a whole vma failed");
+    }
     v = find_vma(mm, end);
   }
   validate_mm(mm);

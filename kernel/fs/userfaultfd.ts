@@ -393,9 +393,10 @@ export const userfaultfd_fops: FileOps = {
 
 /** userfaultfd(flags) for task: a new file, or -errno. The caller installs the fd. */
 export function userfaultfd_file_create(k: Kernel, task: Task, anon: Inode, flags: number): File | number {
-  if (flags & ~(O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY)) return -EINVAL;
-  // vm.unprivileged_userfaultfd is 0: without UFFD_USER_MODE_ONLY only CAP_SYS_PTRACE may.
+  // userfaultfd_syscall_allowed, before the flags are looked at: vm.unprivileged_userfaultfd
+  // is 0, so without UFFD_USER_MODE_ONLY only CAP_SYS_PTRACE (here: root) may.
   if (!(flags & UFFD_USER_MODE_ONLY) && task.uid !== 0) return -EPERM;
+  if (flags & ~(O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY)) return -EINVAL;
   const r = registry(k);
   const ctx = new UserfaultfdCtx(k, r.next_id++, task.mm, flags);
   r.by_id.set(ctx.id, ctx);

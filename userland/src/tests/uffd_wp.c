@@ -387,6 +387,24 @@ static void missing_mode(void)
 	munmap(mbase, 8 * PG);
 }
 
+/* vm.unprivileged_userfaultfd is 0: without CAP_SYS_PTRACE only UFFD_USER_MODE_ONLY works. */
+static void unprivileged(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (setuid(1000) != 0)
+			_exit(2);
+		check("unprivileged userfaultfd(0)", uffd_open(0));
+		check("unprivileged userfaultfd(O_APPEND)", uffd_open(O_APPEND));
+		int fd = uffd_open(UFFD_USER_MODE_ONLY);
+		check("unprivileged userfaultfd(UFFD_USER_MODE_ONLY) ok", fd >= 0 ? 0 : -1);
+		_exit(0);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	check("unprivileged status", st);
+}
+
 static void fork_drops(void)
 {
 	int fd = uffd_open(0);
@@ -428,6 +446,7 @@ int main(void)
 	close_wakes();
 	user_mode_only();
 	missing_mode();
+	unprivileged();
 	fork_drops();
 	printf("done\n");
 	return 0;
