@@ -405,6 +405,29 @@ static void unprivileged(void)
 	check("unprivileged status", st);
 }
 
+/* The registration shows in /proc/self/smaps as VmFlags "um" (missing) and "uw" (wp). */
+static void smaps_flags(void)
+{
+	int fd = uffd_open(0);
+	char line[256], want[32];
+	api(fd, 0);
+	check("register for smaps", reg(fd, 4 * PG, PG, UFFDIO_REGISTER_MODE_WP | UFFDIO_REGISTER_MODE_MISSING, NULL));
+	FILE *f = fopen("/proc/self/smaps", "r");
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)(base + 4 * PG));
+	int in = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, want, strlen(want)) == 0)
+			in = 1;
+		else if (in && strncmp(line, "VmFlags:", 8) == 0) {
+			fputs(line, stdout);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	close(fd);
+}
+
 static void fork_drops(void)
 {
 	int fd = uffd_open(0);
@@ -447,6 +470,7 @@ int main(void)
 	user_mode_only();
 	missing_mode();
 	unprivileged();
+	smaps_flags();
 	fork_drops();
 	printf("done\n");
 	return 0;
