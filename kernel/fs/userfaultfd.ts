@@ -147,6 +147,9 @@ export function handle_userfault(k: Kernel, task: Task, addr: bigint, code: numb
   const ctx = registry(k).by_id.get(id);
   if (!ctx || ctx.released) throw new Error(`handle_userfault: no userfaultfd context ${id} at ${addr.toString(16)}`);
   if (has_pending(task)) return;
+  // Only a tracer runs a sleeping task (host/arch/um/ptrace.ts): its earlier fault's message
+  // is stale now that the instruction faulted again.
+  task.sleeping?.fs_block?.cancel(task);
   const address = ctx.features & UFFD_FEATURE_EXACT_ADDRESS ? addr : addr & ~(PAGE_SIZE - 1n);
   const msg = new Uint8Array(UFFD_MSG_SIZE);
   const dv = new DataView(msg.buffer);
