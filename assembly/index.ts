@@ -14,6 +14,10 @@ import { mmap_init, mm_alloc, exit_mmap, do_mmap, do_munmap, do_brk } from "./mm
 import { TASK_SIZE } from "./include/mman";
 import { do_mprotect } from "./mm/mprotect";
 import { dup_mmap } from "./mm/fork";
+import {
+  userfaultfd_register_range, userfaultfd_unregister_range, userfaultfd_release_all, mwriteprotect_range,
+  uffd_ctx_at, mfill_atomic_check, mfill_atomic_pte,
+} from "./mm/userfaultfd";
 import { do_madvise } from "./mm/madvise";
 import { do_mremap } from "./mm/mremap";
 import { do_mlock, do_munlock, do_mlockall, do_mincore, do_msync } from "./mm/mlock";
@@ -284,4 +288,34 @@ export function mm_vma_anon_name(mm: u32, addr: u64): i32 {
   const len = anon_vma_name_len(vma.anon_name);
   memory.copy(bounce, anon_vma_name_str(vma.anon_name), len);
   return <i32>len;
+}
+
+/** UFFDIO_REGISTER's address-space part: register the vmas of [start, end) with the kernel's
+ *  userfaultfd ctx (nonzero id) for vm_flags (VM_UFFD_MISSING | VM_UFFD_WP). 0 or -errno. */
+export function uffd_register(mm: u32, start: u64, end: u64, ctx: u32, vm_flags: u64): i32 {
+  return userfaultfd_register_range(changetype<MmStruct>(<usize>mm), start, end, ctx, vm_flags);
+}
+/** UFFDIO_UNREGISTER's address-space part. 0 or -errno. */
+export function uffd_unregister(mm: u32, start: u64, end: u64): i32 {
+  return userfaultfd_unregister_range(changetype<MmStruct>(<usize>mm), start, end);
+}
+/** The userfaultfd ctx was released: unregister every vma of mm that carries it. */
+export function uffd_release(mm: u32, ctx: u32): void {
+  userfaultfd_release_all(changetype<MmStruct>(<usize>mm), ctx);
+}
+/** UFFDIO_WRITEPROTECT's address-space part: 0 or -errno. */
+export function uffd_writeprotect(mm: u32, start: u64, len: u64, enable: i32): i32 {
+  return mwriteprotect_range(changetype<MmStruct>(<usize>mm), start, len, enable != 0);
+}
+/** The userfaultfd ctx of the vma containing addr, 0 when none. */
+export function uffd_ctx_of(mm: u32, addr: u64): u32 {
+  return uffd_ctx_at(changetype<MmStruct>(<usize>mm), addr);
+}
+/** UFFDIO_COPY / UFFDIO_ZEROPAGE: the range checks for [dst, dst + len). 0 or -errno. */
+export function uffd_mfill_check(mm: u32, dst: u64, len: u64, wp: i32): i32 {
+  return mfill_atomic_check(changetype<MmStruct>(<usize>mm), dst, len, wp != 0);
+}
+/** Fill the page at dst with the bounce buffer's first page (copy) or the zero page. */
+export function uffd_mfill_page(mm: u32, dst: u64, zeropage: i32, wp: i32): i32 {
+  return mfill_atomic_pte(changetype<MmStruct>(<usize>mm), dst, zeropage != 0 ? 0 : bounce, wp != 0);
 }

@@ -5,6 +5,7 @@
 
 import type { HostPort } from "./host_port";
 import { out_of_memory, FAULT_CODE_OOM } from "./oom_kill";
+import { handle_userfault, FAULT_CODE_UFFD_WP, FAULT_CODE_UFFD_MISSING, FAULT_CODE_UFFD_MISSING_WRITE } from "./fs/userfaultfd";
 import { Machine, STOP_SYSCALL, STOP_SIGNAL } from "./arch/um/machine";
 import { Task, init_rlimits, RLIMIT_STACK, ExitState } from "./task";
 import { KernelRandom } from "./random";
@@ -408,6 +409,13 @@ export class Kernel {
     // pagefault_out_of_memory: the OOM killer frees memory, then the fault is retried.
     if (s.signo === 9 && s.code === FAULT_CODE_OOM) {
       out_of_memory(this, task);
+      return;
+    }
+    // A write to a uffd-wp page, or a missing page of a registered vma: the vma's userfaultfd
+    // monitor decides; the thread sleeps.
+    if (s.signo === 9 && (s.code === FAULT_CODE_UFFD_WP || s.code === FAULT_CODE_UFFD_MISSING ||
+                          s.code === FAULT_CODE_UFFD_MISSING_WRITE)) {
+      handle_userfault(this, task, s.addr ?? 0n, s.code);
       return;
     }
     // force_sig_info: a fault the task blocks or ignores cannot be put off: it kills.

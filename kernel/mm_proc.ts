@@ -213,11 +213,12 @@ function show_smap_counters(m: MemSizeStats, rollup: boolean): string {
 }
 
 // show_smap_vma_flags' mnemonics, by bit number; bits without one are not printed.
+// VM_UFFD_MISSING is bit 9 ("um"), VM_UFFD_WP bit 12 ("uw"), as include/linux/mm.h has them.
 const VM_FLAG_MNEMONICS: [number, string][] = [
   [0, "rd"], [1, "wr"], [2, "ex"], [3, "sh"], [4, "mr"], [5, "mw"], [6, "me"], [7, "ms"], [8, "gd"],
-  [10, "pf"], [13, "lo"], [14, "io"], [15, "sr"], [16, "rr"], [17, "dc"], [18, "de"], [19, "lf"],
+  [9, "um"], [10, "pf"], [12, "uw"], [13, "lo"], [14, "io"], [15, "sr"], [16, "rr"], [17, "dc"], [18, "de"], [19, "lf"],
   [20, "ac"], [21, "nr"], [22, "ht"], [23, "sf"], [24, "ar"], [25, "wf"], [26, "dd"], [28, "mm"],
-  [29, "hg"], [30, "nh"], [31, "mg"], [32, "um"], [33, "uw"],
+  [29, "hg"], [30, "nh"], [31, "mg"],
 ];
 
 function show_smap_vma_flags(flags: bigint): string {

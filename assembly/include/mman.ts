@@ -44,6 +44,11 @@ export const VM_MAYEXEC: u64 = 0x40;
 export const VM_MAYSHARE: u64 = 0x80;
 export const VM_GROWSDOWN: u64 = 0x100;
 export const VM_LOCKED: u64 = 0x2000;
+/** userfaultfd registration modes (include/linux/mm.h): missing-page and write-protect faults
+ *  of the vma go to its userfaultfd context (VmArea.vm_userfaultfd_ctx). */
+export const VM_UFFD_MISSING: u64 = 0x200;
+export const VM_UFFD_WP: u64 = 0x1000;
+export const __VM_UFFD_FLAGS: u64 = VM_UFFD_MISSING | VM_UFFD_WP;
 export const VM_NORESERVE: u64 = 0x200000;
 export const VM_ACCOUNT: u64 = 0x100000;
 export const VM_DONTCOPY: u64 = 0x00020000;

@@ -17,3 +17,4 @@ import "../mm/tests/anon_name_kunit";
 import "../mm/tests/kunit_resource_kunit";
 import "../mm/tests/gup_cow_kunit";
 import "../mm/tests/task_mmu_kunit";
+import "../mm/tests/userfaultfd_kunit";

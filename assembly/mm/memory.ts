@@ -7,7 +7,7 @@
 // DIVERGES: no THP, faults map 4 KiB pages; no fault-around.
 
 import { ENOMEM } from "../include/errno";
-import { PAGE_SIZE, PAGE_MASK, PAGE_SHIFT, VM_READ, VM_WRITE, VM_EXEC, VM_SHARED } from "../include/mman";
+import { PAGE_SIZE, PAGE_MASK, PAGE_SHIFT, VM_READ, VM_WRITE, VM_EXEC, VM_SHARED, VM_UFFD_WP, VM_UFFD_MISSING } from "../include/mman";
 import {
   alloc_page, alloc_zeroed_page, pfn_to_host, put_page, get_page, page_ref, page_flags, page_set_flags,
   page_mapcount, page_set_mapcount, PG_anon, PG_swapbacked, PG_dirty, PG_anon_exclusive, ZERO_PFN,
@@ -15,7 +15,7 @@ import {
 import { AddressSpace, AS_SHMEM, filemap_grab_folio } from "./filemap";
 import {
   _PAGE_PRESENT, _PAGE_READ, _PAGE_WRITE, _PAGE_EXEC, _PAGE_USER, _PAGE_ACCESSED, _PAGE_DIRTY,
-  _PAGE_SPECIAL, pte_alloc_map, pte_offset_map, pte_present, pte_pfn, pfn_pte, pmd_addr_end,
+  _PAGE_SPECIAL, _PAGE_UFFD_WP, pte_alloc_map, pte_offset_map, pte_present, pte_pfn, pfn_pte, pmd_addr_end,
 } from "./pgtable";
 import { VmArea, MmStruct, update_hiwater_rss } from "./mm_types";
 import { anon_vma_prepare } from "./rmap";
@@ -25,6 +25,13 @@ import { decode_cache_invalidate_pfn } from "../arch/um/decode_cache";
 export const VM_FAULT_OOM: u32 = 0x000001;
 export const VM_FAULT_SIGBUS: u32 = 0x000002;
 export const VM_FAULT_SIGSEGV: u32 = 0x000040;
+/** A write to a uffd-wp page of a VM_UFFD_WP vma: not resolved here. The caller hands it to
+ *  the vma's userfaultfd (Linux calls handle_userfault() from do_wp_page; our kernel is above
+ *  the core, so the fault travels up as this result and arch/um/fault.ts's stop code). */
+export const VM_FAULT_UFFD_WP: u32 = 0x100000;
+/** A fault on a missing page of a VM_UFFD_MISSING vma: the monitor fills it (UFFDIO_COPY or
+ *  UFFDIO_ZEROPAGE). Travels up like VM_FAULT_UFFD_WP. */
+export const VM_FAULT_UFFD_MISSING: u32 = 0x200000;
 
 export const FAULT_FLAG_WRITE: u32 = 1 << 0;
 /** Break COW without granting write (R/O pins, mm/gup.ts): the page becomes exclusive anon. */
@@ -53,6 +60,8 @@ export function mm_counter_add(mm: MmStruct, pfn: u32, delta: i32): void {
 /** do_anonymous_page: first touch of an anonymous page. Reads map the shared zero page;
  *  writes get a zeroed private page mapped writable. */
 function do_anonymous_page(mm: MmStruct, vma: VmArea, ptep: usize, flags: u32): u32 {
+  // userfaultfd_missing: reads too, as Linux asks before mapping the zero page.
+  if (vma.vm_flags & VM_UFFD_MISSING) return VM_FAULT_UFFD_MISSING;
   const prot = vm_get_page_prot(vma.vm_flags);
   if (!(flags & FAULT_FLAG_WRITE)) {
     store<u64>(ptep, pfn_pte(ZERO_PFN, (prot & ~_PAGE_WRITE) | _PAGE_SPECIAL | _PAGE_ACCESSED));
@@ -69,9 +78,10 @@ function do_anonymous_page(mm: MmStruct, vma: VmArea, ptep: usize, flags: u32): 
   return 0;
 }
 
-/** wp_page_reuse: the faulting page is exclusively ours; make the PTE writable in place. */
+/** wp_page_reuse: the faulting page is exclusively ours; make the PTE writable in place (a
+ *  stale uffd-wp bit of an unregistered vma goes with the protection). */
 function wp_page_reuse(ptep: usize, pte: u64): u32 {
-  store<u64>(ptep, pte | _PAGE_WRITE | _PAGE_ACCESSED | _PAGE_DIRTY);
+  store<u64>(ptep, (pte & ~_PAGE_UFFD_WP) | _PAGE_WRITE | _PAGE_ACCESSED | _PAGE_DIRTY);
   return 0;
 }
 
@@ -166,6 +176,8 @@ export function handle_mm_fault(mm: MmStruct, vma: VmArea, addr: u64, flags: u32
     return vma.vm_file != 0 ? do_fault(mm, vma, ptep, addr, flags) : do_anonymous_page(mm, vma, ptep, flags);
   }
   if ((flags & FAULT_FLAG_WRITE) && !(pte & _PAGE_WRITE)) {
+    // userfaultfd_pte_wp: the monitor decides when this page may be written.
+    if ((pte & _PAGE_UFFD_WP) && (vma.vm_flags & VM_UFFD_WP)) return VM_FAULT_UFFD_WP;
     return do_wp_page(mm, vma, ptep, pte, addr, false);
   }
   if (flags & FAULT_FLAG_UNSHARE) return do_wp_page(mm, vma, ptep, pte, addr, true);

@@ -9,7 +9,9 @@
 //   fork child's inherited ones, mm/rmap.ts)
 //   64 rb_parent_color u32 (parent vma | colour in bit 0, 1 = black) | 68 rb_left u32
 //   72 rb_right u32 | 76 rb_subtree_gap u32 (pages; the vma tree's augmentation, mm/vma_tree.ts)
-//   80 i_mmap_next u32 | 84 i_mmap_prev u32 (vm_file's i_mmap list, mm/filemap.ts) | 88 reserved u64
+//   80 i_mmap_next u32 | 84 i_mmap_prev u32 (vm_file's i_mmap list, mm/filemap.ts)
+//   88 vm_userfaultfd_ctx u32 (the kernel's id of the userfaultfd the vma is registered with,
+//   0 = none; with VM_UFFD_* in vm_flags, mm/userfaultfd.ts) | 92 reserved u32
 @unmanaged @final
 export class VmArea {
   vm_start: u64;
@@ -30,7 +32,8 @@ export class VmArea {
   rb_subtree_gap: u32;
   i_mmap_next: u32;
   i_mmap_prev: u32;
-  reserved: u64;
+  vm_userfaultfd_ctx: u32;
+  reserved: u32;
 }
 export const VMA_SIZE: u32 = 96;
 

@@ -5,23 +5,26 @@
 // chosen address (replacing what is there), MREMAP_DONTUNMAP leaving the old range mapped
 // and empty. A moved vma with pages keeps its vm_pgoff; an unfaulted one takes its new
 // address's (copy_vma), so it merges only where Linux's would.
+// userfaultfd: no context offers UFFD_FEATURE_EVENT_REMAP, so a moved vma leaves its
+// registration and its pages their uffd-wp bits behind (mremap_userfaultfd_prep, move_ptes).
 
 import { EINVAL, ENOMEM, EFAULT, EAGAIN } from "../include/errno";
-import { PAGE_SIZE, PAGE_MASK, TASK_SIZE, MAP_PRIVATE, VM_SHARED } from "../include/mman";
+import { PAGE_SIZE, PAGE_MASK, TASK_SIZE, MAP_PRIVATE, VM_SHARED, __VM_UFFD_FLAGS } from "../include/mman";
 import { MmStruct, VmArea } from "./mm_types";
 import { find_vma, vma_next, validate_mm, sysctl_max_map_count } from "./vma";
 import { copy_vma, vma_merge_extend } from "./vma_merge";
 import { do_munmap, get_unmapped_area, vm_start_gap, may_expand_vm } from "./mmap";
 import { mlock_future_ok } from "./mlock";
-import { pte_offset_map, pte_alloc_map, pte_present, pmd_addr_end } from "./pgtable";
+import { pte_offset_map, pte_alloc_map, pte_present, pmd_addr_end, _PAGE_UFFD_WP } from "./pgtable";
 import { flush_tlb_range } from "../arch/um/tlb";
 
 export const MREMAP_MAYMOVE: i32 = 1;
 export const MREMAP_FIXED: i32 = 2;
 export const MREMAP_DONTUNMAP: i32 = 4;
 
-/** move_page_tables: carry the PTEs of [old, old+len) to new. Returns false on -ENOMEM. */
-function move_page_tables(mm: MmStruct, old: u64, new_addr: u64, len: u64): bool {
+/** move_page_tables: carry the PTEs of [old, old+len) to new, without their uffd-wp bits when
+ *  clear_uffd_wp. Returns false on -ENOMEM. */
+function move_page_tables(mm: MmStruct, old: u64, new_addr: u64, len: u64, clear_uffd_wp: bool = false): bool {
   let off: u64 = 0;
   while (off < len) {
     const src = pte_offset_map(mm.pgd, old + off);
@@ -33,7 +36,7 @@ function move_page_tables(mm: MmStruct, old: u64, new_addr: u64, len: u64): bool
     if (pte_present(pte)) {
       const dst = pte_alloc_map(mm.pgd, new_addr + off);
       if (dst == 0) return false;
-      store<u64>(dst, pte);
+      store<u64>(dst, clear_uffd_wp ? pte & ~_PAGE_UFFD_WP : pte);
       store<u64>(src, 0);
     }
     off += PAGE_SIZE;
@@ -51,7 +54,12 @@ function move_vma(mm: MmStruct, vma: VmArea, old: u64, old_len: u64, new_addr: u
   if (n == null) return <u64>-ENOMEM;
   mm.total_vm += new_len >> 12;
   const moved = old_len < new_len ? old_len : new_len;
-  if (!move_page_tables(mm, old, new_addr, moved)) {
+  const had_uffd = vma.vm_userfaultfd_ctx != 0;
+  if (n.vm_userfaultfd_ctx != 0) {
+    n.vm_userfaultfd_ctx = 0; // userfaultfd_reset_ctx
+    n.vm_flags &= ~__VM_UFFD_FLAGS;
+  }
+  if (!move_page_tables(mm, old, new_addr, moved, had_uffd)) {
     // As Linux's move_vma(): put the entries back (the old tables still exist, so this needs
     // no memory) and unmap the new range.
     move_page_tables(mm, new_addr, old, moved);

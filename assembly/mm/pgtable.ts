@@ -16,11 +16,21 @@ export const _PAGE_GLOBAL: u64 = 1 << 5;
 export const _PAGE_ACCESSED: u64 = 1 << 6;
 export const _PAGE_DIRTY: u64 = 1 << 7;
 export const _PAGE_SPECIAL: u64 = 1 << 8; // RSW: no struct-page refcounting (the zero page)
+/** uffd-wp: the page is write-protected for its userfaultfd, not by vm_flags or COW. A write
+ *  fault on it in a VM_UFFD_WP vma goes to the monitor (mm/memory.ts). The two RSW bits (8, 9)
+ *  leave no room beside _PAGE_SPECIAL's neighbours we may want, so it takes bit 58, one of the
+ *  bits Sv39 reserves above the PPN: only this software walker reads these tables, and pfns
+ *  here fit in 32 bits, so pte_pfn() never sees it. DIVERGES: a hardware walker would fault on
+ *  a reserved bit. Such a PTE never has _PAGE_WRITE (mm/userfaultfd.ts). */
+export const _PAGE_UFFD_WP: u64 = <u64>1 << 58;
 export const _PAGE_PFN_SHIFT: u32 = 10;
 export const PTRS_PER_PTE: u32 = 512;
 
 @inline export function pte_present(pte: u64): bool {
   return (pte & _PAGE_PRESENT) != 0;
+}
+@inline export function pte_uffd_wp(pte: u64): bool {
+  return (pte & _PAGE_UFFD_WP) != 0;
 }
 @inline export function pte_pfn(pte: u64): u32 {
   return <u32>(pte >> _PAGE_PFN_SHIFT);

@@ -56,6 +56,7 @@ export function vm_area_dup(orig: VmArea): VmArea | null {
   vma.vm_flags = orig.vm_flags;
   vma.vm_file = orig.vm_file;
   vma.vm_ops = orig.vm_ops;
+  vma.vm_userfaultfd_ctx = orig.vm_userfaultfd_ctx;
   vma.anon_name = orig.anon_name;
   anon_vma_name_get(orig.anon_name);
   return vma;

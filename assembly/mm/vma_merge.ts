@@ -30,12 +30,12 @@ export const VMA_MERGE_ERROR_NOMEM: u32 = 1;
 export const VMA_MERGE_NOMERGE: u32 = 2;
 export const VMA_MERGE_SUCCESS: u32 = 3;
 
-//   struct vma_merge_struct, 80 bytes:
+//   struct vma_merge_struct, 88 bytes:
 //    0 mm u32 | 4 prev u32 | 8 middle u32 | 12 next u32 | 16 target u32 | 20 file u32
 //   24 anon_vma u32 | 28 anon_name u32 | 32 start u64 | 40 end u64 (exclusive) | 48 pgoff u64
 //   56 vm_flags u64 | 64 copied_from u32 | 68 state u32 | 72 just_expand u8
 //   73 __adjust_middle_start u8 | 74 __adjust_next_start u8 | 75 __remove_middle u8
-//   76 __remove_next u8 | 77..79 padding
+//   76 __remove_next u8 | 77..79 padding | 80 uffd_ctx u32 (vm_userfaultfd_ctx) | 84 padding
 @unmanaged @final
 export class VmaMergeStruct {
   mm: u32;
@@ -59,11 +59,13 @@ export class VmaMergeStruct {
   __remove_next: u8;
   pad0: u8;
   pad1: u16;
+  uffd_ctx: u32;
+  pad2: u32;
 }
-export const VMG_SIZE: u32 = 80;
+export const VMG_SIZE: u32 = 88;
 
 /** The vmg of the mm entry points: one operation at a time, never nested. */
-const vmg_static: usize = memory.data(80, 8);
+const vmg_static: usize = memory.data(88, 8);
 
 /** A zeroed vmg in static memory (for callers that need no other). */
 export function vmg_get(): VmaMergeStruct {
@@ -98,6 +100,7 @@ export function vmg_init_vma(vmg: VmaMergeStruct, prev: VmArea | null, vma: VmAr
   vmg.file = vma.vm_file;
   vmg.anon_vma = vma.anon_vma;
   vmg.anon_name = vma.anon_name;
+  vmg.uffd_ctx = vma.vm_userfaultfd_ctx;
 }
 
 /** Whether the merge returned null for want of memory (never, here: see DIVERGES). */
@@ -110,6 +113,8 @@ function is_mergeable_vma(vmg: VmaMergeStruct, merge_next: bool): bool {
   const vma = V(merge_next ? vmg.next : vmg.prev);
   if (vma.vm_flags != vmg.vm_flags) return false;
   if (vma.vm_file != vmg.file) return false;
+  // Registered with another userfaultfd (or one of them with none): faults would go astray.
+  if (vma.vm_userfaultfd_ctx != vmg.uffd_ctx) return false;
   return anon_vma_name_eq(vma.anon_name, vmg.anon_name);
 }
 

@@ -4,8 +4,7 @@
 // The caller then sets the properties on the vma returned: after a merge it has them already.
 // Errors are returned, never swallowed: a failed split leaves every vma as it was before the
 // call, except that the first split may have happened when the second fails (as in Linux).
-// DIVERGES: no vma_modify_policy (no mbind/mempolicy) and no vma_modify_flags_uffd (no
-// userfaultfd registration): nothing here can change those properties yet.
+// DIVERGES: no vma_modify_policy (no mbind/mempolicy): nothing here can change it yet.
 
 import { MmStruct, VmArea } from "./mm_types";
 import { split_vma } from "./vma";
@@ -67,5 +66,19 @@ export function vma_modify_flags_name(mm: MmStruct, vma: VmArea, start: u64, end
   vmg_init_vma(vmg, null, vma, start, end);
   vmg.vm_flags = newflags;
   vmg.anon_name = anon_name;
+  return vma_modify(vmg);
+}
+
+/** vma_modify_flags_uffd: as vma_modify_flags, for newflags and the userfaultfd context ctx
+ *  (0: none), so that a registered range never merges with a neighbour of another context.
+ *  Returns: as vma_modify; the caller sets the flags and ctx (userfaultfd_set_ctx).
+ *  Matches mm/vma.c vma_modify_flags_uffd(). DIVERGES: no give_up_on_oom: the merges here
+ *  allocate nothing, so only a split can fail, and the callers report that error. */
+export function vma_modify_flags_uffd(mm: MmStruct, vma: VmArea, start: u64, end: u64, newflags: u64,
+                                      ctx: u32): VmArea | null {
+  const vmg = vmg_get();
+  vmg_init_vma(vmg, null, vma, start, end);
+  vmg.vm_flags = newflags;
+  vmg.uffd_ctx = ctx;
   return vma_modify(vmg);
 }

@@ -1,4 +1,4 @@
-// kernel/syscalls/sys_pipe.ts — pipe2, eventfd2, memfd_create (fs/pipe.c, fs/eventfd.c,
+// kernel/syscalls/sys_pipe.ts — pipe2, eventfd2, userfaultfd, memfd_create (fs/pipe.c, fs/eventfd.c, fs/userfaultfd.c,
 // mm/memfd.c as of 6.18): flag checks in Linux's order, then fds, then the files.
 
 import type { SyscallHandler } from "./types";
@@ -6,6 +6,7 @@ import { int, uint } from "./types";
 import { O_CLOEXEC, O_NONBLOCK, O_DIRECT } from "../fs/file";
 import { create_pipe_files } from "../fs/pipe";
 import { eventfd_file_create, EFD_SEMAPHORE } from "../fs/eventfd";
+import { userfaultfd_file_create } from "../fs/userfaultfd";
 import { memfd_check_flags, memfd_file_create, MFD_CLOEXEC, MFD_NAME_MAX_LEN } from "../fs/memfd";
 import { bytes_name } from "../fs/vfs_types";
 import { get_unused_fd, fd_install } from "./sys_fs";
@@ -51,6 +52,18 @@ export const pipe_syscalls: Record<string, SyscallHandler> = {
     const fd = get_unused_fd(t);
     if (fd < 0) return fd;
     fd_install(t, fd, eventfd_file_create(k.fs.anon_inode, BigInt(count), flags), (flags & O_CLOEXEC) !== 0);
+    return fd;
+  },
+  userfaultfd: (k, t, a) => {
+    const flags = int(a[0]);
+    const f = userfaultfd_file_create(k, t, k.fs.anon_inode, flags);
+    if (typeof f === "number") return f;
+    const fd = get_unused_fd(t);
+    if (fd < 0) {
+      k.fs.vfs.fput(f);
+      return fd;
+    }
+    fd_install(t, fd, f, (flags & O_CLOEXEC) !== 0);
     return fd;
   },
   memfd_create: (k, t, a) => {

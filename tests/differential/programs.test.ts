@@ -70,6 +70,7 @@ const PROGRAMS: Record<string, Program> = {
   sigwait: { args: [], status: 0, oracle: "native" },
   filemap: { args: [], status: 0, oracle: "native" },
   pagemap: { args: [], status: 0, oracle: "native" },
+  uffd_wp: { args: [], status: 0, oracle: "native" },
 };
 
 // Guest kselftest programs (userland/src/selftests/, in the default image as links to one

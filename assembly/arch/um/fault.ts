@@ -9,7 +9,8 @@ import { MmStruct } from "../../mm/mm_types";
 import { find_vma } from "../../mm/vma";
 import { expand_downwards } from "../../mm/mmap";
 import {
-  handle_mm_fault, FAULT_FLAG_WRITE, FAULT_FLAG_INSTRUCTION, VM_FAULT_OOM, VM_FAULT_SIGBUS,
+  handle_mm_fault, FAULT_FLAG_WRITE, FAULT_FLAG_INSTRUCTION, VM_FAULT_OOM, VM_FAULT_SIGBUS, VM_FAULT_UFFD_WP,
+  VM_FAULT_UFFD_MISSING,
 } from "../../mm/memory";
 import { SIGSEGV, SIGBUS, SIGKILL, SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR } from "./regs";
 
@@ -19,6 +20,13 @@ export const ACC_EXEC: u32 = 2;
 
 /** The code of the SIGKILL stop that means "out of memory" (no signal: run the OOM killer). */
 export const FAULT_CODE_OOM: u32 = 0x4f4f4d; // "OOM"
+/** The code of the SIGKILL stop that means "a write-protect fault for the vma's userfaultfd"
+ *  (no signal: the kernel queues a message and puts the thread to sleep until the monitor
+ *  wakes it, then the instruction runs again; kernel/fs/userfaultfd.ts handle_userfault). */
+export const FAULT_CODE_UFFD_WP: u32 = 0x554657; // "UFW"
+/** The same for a missing page of a VM_UFFD_MISSING vma, by a read or (next code) a write. */
+export const FAULT_CODE_UFFD_MISSING: u32 = 0x55464d; // "UFM"
+export const FAULT_CODE_UFFD_MISSING_WRITE: u32 = 0x55464e;
 
 export let fault_signo: u32 = 0;
 export let fault_code: u32 = 0;
@@ -54,6 +62,10 @@ export function do_page_fault(mm: MmStruct, addr: u64, access: u32): bool {
   if (r == 0) return true;
   // pagefault_out_of_memory: the kernel's OOM killer picks a victim; the fault is retried.
   if (r & VM_FAULT_OOM) return fault_fail(SIGKILL, FAULT_CODE_OOM);
+  if (r & VM_FAULT_UFFD_WP) return fault_fail(SIGKILL, FAULT_CODE_UFFD_WP);
+  if (r & VM_FAULT_UFFD_MISSING) {
+    return fault_fail(SIGKILL, access == ACC_WRITE ? FAULT_CODE_UFFD_MISSING_WRITE : FAULT_CODE_UFFD_MISSING);
+  }
   if (r & VM_FAULT_SIGBUS) return fault_fail(SIGBUS, BUS_ADRERR);
   return fault_fail(SIGSEGV, SEGV_ACCERR);
 }

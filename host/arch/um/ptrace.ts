@@ -252,7 +252,13 @@ export class Ptrace {
       const done = Number(m.instret(this.task.hart) - start);
       if (done >= budget) return step ? { kind: "step" } : { kind: "budget", insns: done };
       const stop = this.kernel.run_slice(this.task, Math.min(budget - done, SLICE_INSNS));
-      if (stop === STOP_SIGNAL) return this.signalStop(m.stopSignal(this.task.hart));
+      if (stop === STOP_SIGNAL) {
+        const s = this.signalStop(m.stopSignal(this.task.hart));
+        if (s) return s;
+        // The kernel kept the task (the OOM killer chose another victim, or a userfaultfd
+        // fault put it to sleep): the instruction runs again on the next resume.
+        return { kind: "budget", insns: Number(m.instret(this.task.hart) - start) };
+      }
       if (stop !== STOP_SYSCALL) continue;
       if (!service_syscalls) {
         this.syscall_pending = true;
@@ -272,12 +278,13 @@ export class Ptrace {
     return { kind: "syscall", nr: Number(BigInt.asIntN(64, m.getX(h, A7))), args };
   }
 
-  /** A synchronous signal from the core. SIGKILL (the core's stand-in for the OOM killer) is
-   *  not a stop a tracer ever sees: the task is simply gone. */
-  private signalStop(s: { signo: number; code: number; addr: bigint }): Stop {
+  /** A synchronous signal from the core. SIGKILL (the core's stand-in for the OOM killer and
+   *  for userfaultfd faults) is not a stop a tracer ever sees: the task is gone, or (null) the
+   *  kernel handled the fault and the task stays. */
+  private signalStop(s: { signo: number; code: number; addr: bigint }): Stop | null {
     if (s.signo === SIGKILL) {
       this.kernel.force_sig_fault(this.task, s);
-      return this.exitStop()!;
+      return this.exitStop();
     }
     this.signal_pending = s;
     const kind = s.signo === SIGSEGV || s.signo === SIGBUS ? "fault" : "signal";
