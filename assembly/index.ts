@@ -19,6 +19,7 @@ import {
   uffd_ctx_at, mfill_atomic_check, mfill_atomic_pte,
 } from "./mm/userfaultfd";
 import { do_madvise } from "./mm/madvise";
+import { mbind_range, vma_policy_at } from "./mm/mempolicy";
 import { do_mremap } from "./mm/mremap";
 import { do_mlock, do_munlock, do_mlockall, do_mincore, do_msync } from "./mm/mlock";
 import { MmStruct, VmArea, mm_types_check } from "./mm/mm_types";
@@ -115,6 +116,14 @@ export function sys_munmap(mm: u32, addr: u64, len: u64): i32 {
 }
 export function sys_mprotect(mm: u32, addr: u64, len: u64, prot: i32): i32 {
   return do_mprotect(changetype<MmStruct>(<usize>mm), addr, len, prot);
+}
+/** mbind's vma part: policy (mm/mempolicy.ts encoding, 0 = MPOL_DEFAULT) over the range. */
+export function sys_mbind(mm: u32, addr: u64, len: u64, policy: u32): i32 {
+  return mbind_range(changetype<MmStruct>(<usize>mm), addr, len, policy);
+}
+/** get_mempolicy(MPOL_F_ADDR): the policy of the vma at addr, or -EFAULT. */
+export function mm_vma_policy(mm: u32, addr: u64): i64 {
+  return vma_policy_at(changetype<MmStruct>(<usize>mm), addr);
 }
 export function sys_madvise(mm: u32, addr: u64, len: u64, advice: i32): i32 {
   return do_madvise(changetype<MmStruct>(<usize>mm), addr, len, advice);

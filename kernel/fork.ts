@@ -87,6 +87,7 @@ export function kernel_clone(k: Kernel, parent: Task, args: CloneArgs): number |
   child.sighand = f & CLONE_SIGHAND ? parent.sighand : parent.sighand.copy();
   child.blocked = parent.blocked;
   child.sigreturn_tramp = parent.sigreturn_tramp;
+  child.mempolicy = parent.mempolicy; // mpol_dup
   child.start_stack = parent.start_stack;
   child.start_code = parent.start_code;
   child.end_code = parent.end_code;

@@ -137,6 +137,8 @@ export class Task {
   sas_ss_size = 0n;
   /** The rt_sigreturn trampoline exec mapped (riscv Linux points ra at the vDSO's). */
   sigreturn_tramp = 0n;
+  /** The task's NUMA memory policy (kernel/syscalls/sys_mempolicy.ts encoding; 0: default). */
+  mempolicy = 0;
   /** The file wait queues a syscall that returned -ERESTARTSYS sleeps on (fs/wait.ts). */
   blocked_on: Block | null = null;
   /** mm->start_stack and [arg_start, arg_end, env_start, env_end] of the image (procfs). */

@@ -11,7 +11,8 @@
 //   72 rb_right u32 | 76 rb_subtree_gap u32 (pages; the vma tree's augmentation, mm/vma_tree.ts)
 //   80 i_mmap_next u32 | 84 i_mmap_prev u32 (vm_file's i_mmap list, mm/filemap.ts)
 //   88 vm_userfaultfd_ctx u32 (the kernel's id of the userfaultfd the vma is registered with,
-//   0 = none; with VM_UFFD_* in vm_flags, mm/userfaultfd.ts) | 92 reserved u32
+//   0 = none; with VM_UFFD_* in vm_flags, mm/userfaultfd.ts) | 92 vm_policy u32 (the vma's
+//   NUMA memory policy, mm/mempolicy.ts encoding; 0 = none: the task's policy applies)
 @unmanaged @final
 export class VmArea {
   vm_start: u64;
@@ -33,7 +34,7 @@ export class VmArea {
   i_mmap_next: u32;
   i_mmap_prev: u32;
   vm_userfaultfd_ctx: u32;
-  reserved: u32;
+  vm_policy: u32;
 }
 export const VMA_SIZE: u32 = 96;
 

@@ -57,6 +57,7 @@ export function vm_area_dup(orig: VmArea): VmArea | null {
   vma.vm_file = orig.vm_file;
   vma.vm_ops = orig.vm_ops;
   vma.vm_userfaultfd_ctx = orig.vm_userfaultfd_ctx;
+  vma.vm_policy = orig.vm_policy; // vma_dup_policy
   vma.anon_name = orig.anon_name;
   anon_vma_name_get(orig.anon_name);
   return vma;

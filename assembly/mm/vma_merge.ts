@@ -35,7 +35,7 @@ export const VMA_MERGE_SUCCESS: u32 = 3;
 //   24 anon_vma u32 | 28 anon_name u32 | 32 start u64 | 40 end u64 (exclusive) | 48 pgoff u64
 //   56 vm_flags u64 | 64 copied_from u32 | 68 state u32 | 72 just_expand u8
 //   73 __adjust_middle_start u8 | 74 __adjust_next_start u8 | 75 __remove_middle u8
-//   76 __remove_next u8 | 77..79 padding | 80 uffd_ctx u32 (vm_userfaultfd_ctx) | 84 padding
+//   76 __remove_next u8 | 77..79 padding | 80 uffd_ctx u32 (vm_userfaultfd_ctx) | 84 policy u32
 @unmanaged @final
 export class VmaMergeStruct {
   mm: u32;
@@ -60,7 +60,7 @@ export class VmaMergeStruct {
   pad0: u8;
   pad1: u16;
   uffd_ctx: u32;
-  pad2: u32;
+  policy: u32;
 }
 export const VMG_SIZE: u32 = 88;
 
@@ -101,6 +101,7 @@ export function vmg_init_vma(vmg: VmaMergeStruct, prev: VmArea | null, vma: VmAr
   vmg.anon_vma = vma.anon_vma;
   vmg.anon_name = vma.anon_name;
   vmg.uffd_ctx = vma.vm_userfaultfd_ctx;
+  vmg.policy = vma.vm_policy;
 }
 
 /** Whether the merge returned null for want of memory (never, here: see DIVERGES). */
@@ -115,6 +116,8 @@ function is_mergeable_vma(vmg: VmaMergeStruct, merge_next: bool): bool {
   if (vma.vm_file != vmg.file) return false;
   // Registered with another userfaultfd (or one of them with none): faults would go astray.
   if (vma.vm_userfaultfd_ctx != vmg.uffd_ctx) return false;
+  // mpol_equal: pages of one vma follow one memory policy.
+  if (vma.vm_policy != vmg.policy) return false;
   return anon_vma_name_eq(vma.anon_name, vmg.anon_name);
 }
 

@@ -4,7 +4,6 @@
 // The caller then sets the properties on the vma returned: after a merge it has them already.
 // Errors are returned, never swallowed: a failed split leaves every vma as it was before the
 // call, except that the first split may have happened when the second fails (as in Linux).
-// DIVERGES: no vma_modify_policy (no mbind/mempolicy): nothing here can change it yet.
 
 import { MmStruct, VmArea } from "./mm_types";
 import { split_vma } from "./vma";
@@ -66,6 +65,15 @@ export function vma_modify_flags_name(mm: MmStruct, vma: VmArea, start: u64, end
   vmg_init_vma(vmg, null, vma, start, end);
   vmg.vm_flags = newflags;
   vmg.anon_name = anon_name;
+  return vma_modify(vmg);
+}
+
+/** vma_modify_policy: as vma_modify_flags, for the memory policy policy (mm/mempolicy.ts).
+ *  Matches mm/vma.c vma_modify_policy(). */
+export function vma_modify_policy(mm: MmStruct, vma: VmArea, start: u64, end: u64, policy: u32): VmArea | null {
+  const vmg = vmg_get();
+  vmg_init_vma(vmg, null, vma, start, end);
+  vmg.policy = policy;
   return vma_modify(vmg);
 }
 

@@ -11,13 +11,14 @@ import { info_syscalls } from "./sys_info";
 import { signal_syscalls } from "./sys_signal";
 import { exec_syscalls } from "./sys_exec";
 import { misc_syscalls } from "./sys_misc";
+import { mempolicy_syscalls } from "./sys_mempolicy";
 import { poll_syscalls } from "./sys_poll";
 import { epoll_syscalls } from "./sys_epoll";
 import { syslog_syscalls } from "./sys_syslog";
 
 export function syscall_table(): Map<number, SyscallHandler> {
   const table = new Map<number, SyscallHandler>();
-  for (const group of [task_syscalls, mm_syscalls, fs_syscalls, namei_syscalls, pipe_syscalls, mount_syscalls, info_syscalls, signal_syscalls, exec_syscalls, misc_syscalls, poll_syscalls, epoll_syscalls, syslog_syscalls]) {
+  for (const group of [task_syscalls, mm_syscalls, fs_syscalls, namei_syscalls, pipe_syscalls, mount_syscalls, info_syscalls, signal_syscalls, exec_syscalls, misc_syscalls, mempolicy_syscalls, poll_syscalls, epoll_syscalls, syslog_syscalls]) {
     for (const [name, handler] of Object.entries(group)) table.set(nr(name), handler);
   }
   return table;

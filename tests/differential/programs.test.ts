@@ -65,6 +65,7 @@ const PROGRAMS: Record<string, Program> = {
   kmsg: { args: [], status: 0, oracle: "native" },
   robust: { args: [], status: 0, oracle: "native" },
   mremap: { args: [], status: 0, oracle: "native" },
+  mempolicy: { args: [], status: 0, oracle: "native" },
   vma_merge: { args: [], status: 0, oracle: "native" },
   mmaps: { args: [], status: 0, oracle: "native" },
   sigwait: { args: [], status: 0, oracle: "native" },
