@@ -20,7 +20,7 @@ import { ENOMEM, ENOSPC, EIO } from "../include/errno";
 import { PAGE_SHIFT } from "../include/mman";
 import {
   alloc_page, alloc_zeroed_page, pfn_to_host, put_page, page_flags, page_set_flags,
-  page_mapping, page_set_mapping, page_index, page_set_index, page_ref, PG_swapbacked, PG_dirty,
+  page_set_mapping, page_set_index, PG_swapbacked, PG_dirty,
 } from "./page_alloc";
 import { kmem_cache_create, kmem_cache_zalloc, kmem_cache_free } from "./slab";
 import { VmArea, MmStruct } from "./mm_types";
@@ -254,11 +254,6 @@ export function i_mmap_remove(vma: VmArea): void {
 
 // --- pages ---
 
-/** The cached frame of page index, or 0. */
-@inline export function filemap_get_folio(as: AddressSpace, index: u64): u32 {
-  return xa_load(as, index);
-}
-
 /** Put a new page at index: 0, or -ENOSPC (tmpfs full) / -ENOMEM. Takes over the caller's
  *  reference to pfn on success. */
 function filemap_add_folio(as: AddressSpace, index: u64, pfn: u32): i32 {
@@ -490,12 +485,6 @@ export function page_mkclean(as: AddressSpace, index: u64): void {
     store<u64>(ptep, pte & ~(_PAGE_WRITE | _PAGE_DIRTY));
     flush_tlb_range(changetype<usize>(mm), addr, addr + PAGE_SIZE);
   }
-}
-
-/** Whether the page at index is cached and mapped by no PTE (only the cache holds it). */
-export function filemap_page_unmapped(as: AddressSpace, index: u64): bool {
-  const pfn = xa_load(as, index);
-  return pfn != 0 && page_ref(pfn) == 1;
 }
 
 export function mapping_check(): void {
