@@ -86,26 +86,38 @@ function smaps_account(mss: usize, pfn: u32, young: bool, dirty: bool, locked: b
   smaps_page_accumulate(mss, flags, size, pss, dirty, locked, mapcount < 2);
 }
 
-/** smap_gather_stats: add vma's pages to the counters at mss (which the caller zeroed, or
- *  which hold earlier vmas for smaps_rollup). Walks one PTE table at a time and skips the
- *  2 MiB ranges that have none. */
-export function smap_gather_stats(mm: MmStruct, vma: VmArea, mss: usize): void {
-  const locked = (vma.vm_flags & VM_LOCKED) != 0;
-  let addr = vma.vm_start;
-  while (addr < vma.vm_end) {
+/** walk_page_range at the PTE level, for normal pages: visit(ptep, pte, ctx) for each present
+ *  PTE of [start, end) with a struct page behind it (vm_normal_page(): the zero page and other
+ *  special entries have none). One PTE table at a time; 2 MiB ranges without one are skipped. */
+function walk_normal_ptes(mm: MmStruct, start: u64, end: u64, visit: (ptep: usize, pte: u64, ctx: usize) => void,
+  ctx: usize): void {
+  let addr = start;
+  while (addr < end) {
     let next = pmd_addr_end(addr);
-    if (next > vma.vm_end) next = vma.vm_end;
+    if (next > end) next = end;
     let ptep = pte_offset_map(mm.pgd, addr);
     if (ptep != 0) {
       for (let a = addr; a < next; a += PAGE_SIZE, ptep += 8) {
         const pte = load<u64>(ptep);
-        // vm_normal_page(): the zero page and other special entries have no page to count.
-        if (!pte_present(pte) || (pte & _PAGE_SPECIAL)) continue;
-        smaps_account(mss, pte_pfn(pte), (pte & _PAGE_ACCESSED) != 0, (pte & _PAGE_DIRTY) != 0, locked);
+        if (pte_present(pte) && !(pte & _PAGE_SPECIAL)) visit(ptep, pte, ctx);
       }
     }
     addr = next;
   }
+}
+
+/** Whether the vma smap_gather_stats walks is VM_LOCKED (smaps_pte_entry reads it there). */
+let smaps_locked = false;
+
+function smaps_pte_entry(ptep: usize, pte: u64, mss: usize): void {
+  smaps_account(mss, pte_pfn(pte), (pte & _PAGE_ACCESSED) != 0, (pte & _PAGE_DIRTY) != 0, smaps_locked);
+}
+
+/** smap_gather_stats: add vma's pages to the counters at mss (which the caller zeroed, or
+ *  which hold earlier vmas for smaps_rollup). */
+export function smap_gather_stats(mm: MmStruct, vma: VmArea, mss: usize): void {
+  smaps_locked = (vma.vm_flags & VM_LOCKED) != 0;
+  walk_normal_ptes(mm, vma.vm_start, vma.vm_end, smaps_pte_entry, mss);
 }
 
 //   task_mem record, 40 bytes of u64: 0 rss_anon | 8 rss_file | 16 rss_shmem (pages)
@@ -115,32 +127,20 @@ export const TASK_MEM_SIZE: u32 = 40;
 /** The resident-page counters of /proc/<pid>/status and statm, and the bytes of page tables
  *  below the pgd. Counted from the page tables; in DEBUG_VM builds the anonymous count must
  *  equal the mm's MM_ANONPAGES counter (a drifting counter is a kernel bug). */
+/** Count one mapped page into out's rss_anon / rss_file / rss_shmem (u64 at 0, 8, 16). */
+function task_mem_pte_entry(ptep: usize, pte: u64, out: usize): void {
+  const flags = page_flags(pte_pfn(pte));
+  const at: usize = flags & PG_anon ? 0 : flags & PG_swapbacked ? 16 : 8;
+  store<u64>(out + at, load<u64>(out + at) + 1);
+}
+
 export function task_mem(mm: MmStruct, out: usize): void {
-  let anon: u64 = 0, file: u64 = 0, shmem: u64 = 0;
+  memory.fill(out, 0, 24);
   for (let v = vma_first(mm); v != null; v = vma_next(changetype<VmArea>(v))) {
     const vma = changetype<VmArea>(v);
-    let addr = vma.vm_start;
-    while (addr < vma.vm_end) {
-      let next = pmd_addr_end(addr);
-      if (next > vma.vm_end) next = vma.vm_end;
-      let ptep = pte_offset_map(mm.pgd, addr);
-      if (ptep != 0) {
-        for (let a = addr; a < next; a += PAGE_SIZE, ptep += 8) {
-          const pte = load<u64>(ptep);
-          if (!pte_present(pte) || (pte & _PAGE_SPECIAL)) continue;
-          const flags = page_flags(pte_pfn(pte));
-          if (flags & PG_anon) anon++;
-          else if (flags & PG_swapbacked) shmem++;
-          else file++;
-        }
-      }
-      addr = next;
-    }
+    walk_normal_ptes(mm, vma.vm_start, vma.vm_end, task_mem_pte_entry, out);
   }
-  if (DEBUG_VM) assert(anon == mm.rss_anon, "rss_anon disagrees with the page tables");
-  store<u64>(out, anon, 0);
-  store<u64>(out, file, 8);
-  store<u64>(out, shmem, 16);
+  if (DEBUG_VM) assert(load<u64>(out) == mm.rss_anon, "rss_anon disagrees with the page tables");
   store<u64>(out, mm_pgtables_pages(mm) * PAGE_SIZE, 24);
   store<u64>(out, mm.hiwater_rss, 32);
 }
@@ -279,6 +279,10 @@ function clear_refs_test_walk(vma: VmArea, type: u32): bool {
   return true;
 }
 
+function clear_refs_pte_entry(ptep: usize, pte: u64, _ctx: usize): void {
+  store<u64>(ptep, pte & ~_PAGE_ACCESSED);
+}
+
 /** clear_refs_write for a type the kernel checked (1..5). 5 resets the peak RSS to the current
  *  RSS (reset_mm_hiwater_rss). 4 clears soft-dirty bits, which this configuration does not
  *  have (CONFIG_MEM_SOFT_DIRTY not set: clear_soft_dirty() is empty), so it changes nothing.
@@ -295,20 +299,7 @@ export function clear_refs(mm: MmStruct, type: u32): void {
   for (let v = vma_first(mm); v != null; v = vma_next(changetype<VmArea>(v))) {
     const vma = changetype<VmArea>(v);
     if (!clear_refs_test_walk(vma, type)) continue;
-    let addr = vma.vm_start;
-    while (addr < vma.vm_end) {
-      let next = pmd_addr_end(addr);
-      if (next > vma.vm_end) next = vma.vm_end;
-      let ptep = pte_offset_map(mm.pgd, addr);
-      if (ptep != 0) {
-        for (let a = addr; a < next; a += PAGE_SIZE, ptep += 8) {
-          const pte = load<u64>(ptep);
-          if (!pte_present(pte) || (pte & _PAGE_SPECIAL)) continue;
-          store<u64>(ptep, pte & ~_PAGE_ACCESSED);
-        }
-      }
-      addr = next;
-    }
+    walk_normal_ptes(mm, vma.vm_start, vma.vm_end, clear_refs_pte_entry, 0);
     flush_tlb_range(changetype<usize>(mm), vma.vm_start, vma.vm_end);
   }
 }
