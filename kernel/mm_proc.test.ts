@@ -6,8 +6,7 @@ import { describe, it, expect, beforeEach } from "vitest";
 import { bootTestKernel, spawnTiny } from "../tests/helpers/tiny_guest";
 import type { Kernel } from "./kernel";
 import type { Task } from "./task";
-import { syscall_table } from "./syscalls/table";
-import { nr } from "./syscalls/names";
+import { raw_syscall } from "../tests/helpers/syscall";
 import { EINVAL, ENOMEM, ERANGE } from "./errno";
 import { TASK_SIZE } from "./exec_stack";
 import { proc_pid_smaps, proc_pid_smaps_rollup, proc_status_mm, proc_pid_statm, proc_meminfo, mm_smaps } from "./mm_proc";
@@ -19,17 +18,11 @@ const PG = 4096n;
 let k: Kernel;
 let t: Task;
 let mem: bigint;
-const table = syscall_table();
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 function sys(name: string, ...args: (number | bigint)[]): bigint {
-  const h = table.get(nr(name));
-  if (!h) throw new Error(`no ${name}`);
-  const a = args.map((v) => BigInt.asUintN(64, BigInt(v)));
-  while (a.length < 6) a.push(0n);
-  k.current = t;
-  return BigInt(h(k, t, a) as number | bigint);
+  return BigInt(raw_syscall(k, t, name, args) as number | bigint);
 }
 function str(s: string, slot = 0): bigint {
   const addr = mem + BigInt(slot * 512);

@@ -8,8 +8,7 @@ import { devkmsg_format } from "./printk_kmsg";
 import { bootTestKernel, spawnTiny } from "../tests/helpers/tiny_guest";
 import type { Kernel } from "./kernel";
 import type { Task } from "./task";
-import { syscall_table } from "./syscalls/table";
-import { nr } from "./syscalls/names";
+import { raw_syscall } from "../tests/helpers/syscall";
 import { ERESTARTSYS } from "./fs/wait";
 import { EACCES, EAGAIN, EFAULT, EINVAL, EPERM, EPIPE, ESPIPE } from "./errno";
 
@@ -75,14 +74,10 @@ describe("/dev/kmsg and syslog(2)", () => {
   let k: Kernel;
   let t: Task;
   let mem: bigint;
-  const table = syscall_table();
   const enc = new TextEncoder();
   const dec = new TextDecoder();
   function sys(name: string, ...args: (number | bigint)[]): number {
-    const a = args.map((v) => BigInt.asUintN(64, BigInt(v)));
-    while (a.length < 6) a.push(0n);
-    k.current = t;
-    return Number(table.get(nr(name))!(k, t, a) as number);
+    return Number(raw_syscall(k, t, name, args) as number);
   }
   function path(s: string): bigint {
     k.machine.writeUser(t.mm, mem, enc.encode(s + "\0"));

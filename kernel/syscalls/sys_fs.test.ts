@@ -6,8 +6,7 @@ import { describe, it, expect, beforeEach } from "vitest";
 import { bootTestKernel, spawnTiny } from "../../tests/helpers/tiny_guest";
 import type { Kernel } from "../kernel";
 import type { Task } from "../task";
-import { syscall_table } from "./table";
-import { nr } from "./names";
+import { raw_syscall } from "../../tests/helpers/syscall";
 import { RLIMIT_NOFILE } from "../task";
 import { ERESTARTSYS } from "../fs/wait";
 import {
@@ -23,18 +22,11 @@ const BAD = 0x10n; // never mapped
 let k: Kernel;
 let t: Task;
 let mem: bigint;
-const table = syscall_table();
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 function sys(name: string, ...args: (number | bigint)[]): number {
-  const h = table.get(nr(name));
-  if (!h) throw new Error(`no ${name}`);
-  const a = args.map((v) => BigInt.asUintN(64, BigInt(v)));
-  while (a.length < 6) a.push(0n);
-  k.current = t;
-  const r = h(k, t, a);
-  return Number(r as number | bigint);
+  return Number(raw_syscall(k, t, name, args) as number | bigint);
 }
 /** A NUL-terminated string in user memory at slot (each slot is 512 bytes). */
 function str(s: string, slot = 0): bigint {
